@@ -1,0 +1,78 @@
+//===- QntFolds.cpp - qnt cast folders -------------------------------------===//
+//
+// Part of the quant project.
+//
+//===----------------------------------------------------------------------===//
+//
+// Folds of the casts. Each fold is exact: it never changes a value the
+// program computes, so canonicalization is safe on bit-exact pipelines.
+//
+//===----------------------------------------------------------------------===//
+
+#include "qc/Dialect/Qnt/IR/QntOps.h"
+
+using namespace mlir;
+using namespace qc::qnt;
+
+/// Float round trips q -> r = S (q - Z) -> round(r / S) + Z give back q when
+/// the float type holds every q - Z exactly with room to spare: the
+/// relative error of r is then far below half a quantization step.
+static bool roundTripsThroughFloat(UniformType type) {
+  auto floatType = cast<FloatType>(type.getExpressedType());
+  // Storage values need width + 1 bits (the subtraction of Z); f32's 24-bit
+  // significand covers up to 16-bit storage with a wide margin.
+  return type.getStorageWidth() + 2 <= floatType.getFPMantissaWidth();
+}
+
+/// The input of `op` if it is produced by a requantize whose step is lossless
+/// (every value of the source type survives it), or null.
+static Value skipLosslessRequantize(Value value) {
+  auto requantize = value.getDefiningOp<RequantizeOp>();
+  if (!requantize)
+    return {};
+  auto from = getUniformElementType(requantize.getInput().getType());
+  auto to = getUniformElementType(requantize.getOutput().getType());
+  return isExactlyRepresentableIn(from, to) ? requantize.getInput() : Value();
+}
+
+/// quantize(dequantize(q : T)) : T -> q.
+OpFoldResult QuantizeOp::fold(FoldAdaptor) {
+  auto dequantize = getInput().getDefiningOp<DequantizeOp>();
+  if (!dequantize || dequantize.getInput().getType() != getType())
+    return {};
+  if (!roundTripsThroughFloat(getUniformElementType(getType())))
+    return {};
+  return dequantize.getInput();
+}
+
+/// dequantize(requantize(x : A) : B) -> dequantize(x : A) when A -> B is
+/// lossless: both dequantize to the same reals.
+OpFoldResult DequantizeOp::fold(FoldAdaptor) {
+  Value source = skipLosslessRequantize(getInput());
+  if (!source)
+    return {};
+  getInputMutable().assign(source);
+  return getResult();
+}
+
+/// requantize(x : T) : T -> x, and requantize(requantize(x : A) : B) : C ->
+/// requantize(x : A) : C when A -> B is lossless.
+OpFoldResult RequantizeOp::fold(FoldAdaptor) {
+  if (getInput().getType() == getType())
+    return getInput();
+  Value source = skipLosslessRequantize(getInput());
+  if (!source)
+    return {};
+  if (source.getType() == getType())
+    return source;
+  getInputMutable().assign(source);
+  return getResult();
+}
+
+/// storage_cast(storage_cast(x : T)) : T -> x.
+OpFoldResult StorageCastOp::fold(FoldAdaptor) {
+  auto inner = getInput().getDefiningOp<StorageCastOp>();
+  if (inner && inner.getInput().getType() == getType())
+    return inner.getInput();
+  return {};
+}

@@ -1,0 +1,29 @@
+# -*- Python -*-
+# lit configuration of the quant regression tests.
+
+import os
+
+import lit.formats
+from lit.llvm import llvm_config
+from lit.llvm.subst import ToolSubst
+
+config.name = "QUANT"
+config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
+config.suffixes = [".mlir", ".test"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.quant_obj_root, "test")
+config.excludes = ["Inputs", "CMakeLists.txt", "README.md", "lit.cfg.py",
+                   "lit.site.cfg.py"]
+
+config.substitutions.append(("%PATH%", config.environment["PATH"]))
+config.substitutions.append(("%quant_src_root", config.quant_src_root))
+config.substitutions.append(("%quant_obj_root", config.quant_obj_root))
+
+llvm_config.use_default_substitutions()
+# `not` at the start of a RUN line must be found on PATH.
+llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
+llvm_config.with_environment("PATH", config.quant_tools_dir, append_path=True)
+
+tool_dirs = [config.quant_tools_dir, config.llvm_tools_dir]
+tools = ["quant-opt"]
+llvm_config.add_tool_substitutions(tools, tool_dirs)
