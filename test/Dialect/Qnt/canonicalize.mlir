@@ -137,3 +137,51 @@ func.func @per_axis_chain(%q: tensor<2x!qnt.uniform<i8:f32:0, {0.5, 0.5}>>) -> t
   %b = qnt.requantize %a : tensor<2x!qnt.uniform<i16:f32:0, {0.25, 0.25}>> to tensor<2x!qnt.uniform<i8:f32:0, {0.5, 0.5}>>
   return %b : tensor<2x!qnt.uniform<i8:f32:0, {0.5, 0.5}>>
 }
+
+// -----
+
+// fixed_point_mul of a constant folds through the runtime core. Multiplier
+// 2^30 with shift s is M = 0.5 * 2^s. gemmlowp rounds twice: ties toward +inf
+// in the doubling high multiply (1.5 -> 2, -1.5 -> -1), then ties away from
+// zero in the shift; the left shift saturates (INT32_MAX * 2 -> INT32_MAX).
+// CHECK-LABEL: func.func @fold_fixed_point_mul
+// CHECK-DAG: %[[A:.*]] = arith.constant dense<[50, 2, -1, 3, -2, 1073741824, -1073741824]> : tensor<7xi32>
+// CHECK-DAG: %[[B:.*]] = arith.constant dense<[25, 1, -1, 2, -1, 536870912, -536870912]> : tensor<7xi32>
+// CHECK-DAG: %[[C:.*]] = arith.constant dense<[25, 1, -1, 1, -1, 536870912, -536870912]> : tensor<7xi32>
+// CHECK-DAG: %[[D:.*]] = arith.constant dense<[100, 3, -3, 5, -5, 1073741824, -1073741824]> : tensor<7xi32>
+// CHECK: return %[[A]], %[[B]], %[[C]], %[[B]], %[[D]]
+func.func @fold_fixed_point_mul() -> (tensor<7xi32>, tensor<7xi32>, tensor<7xi32>, tensor<7xi32>, tensor<7xi32>) {
+  %c = arith.constant dense<[100, 3, -3, 5, -5, 2147483647, -2147483648]> : tensor<7xi32>
+  %half = qnt.fixed_point_mul %c by [1073741824] shift [0] : tensor<7xi32>
+  // 5 * 0.25 = 1.25: gemmlowp's double rounding gives 2, TOSA single gives 1,
+  // TOSA double rounding (shift 32 > 31) gives 2 again.
+  %quarter = qnt.fixed_point_mul %c by [1073741824] shift [-1] : tensor<7xi32>
+  %single = qnt.fixed_point_mul %c by [1073741824] shift [-1] rounding tosa_single : tensor<7xi32>
+  %double = qnt.fixed_point_mul %c by [1073741824] shift [-1] rounding tosa_double : tensor<7xi32>
+  %one = qnt.fixed_point_mul %c by [1073741824] shift [1] : tensor<7xi32>
+  return %half, %quarter, %single, %double, %one : tensor<7xi32>, tensor<7xi32>, tensor<7xi32>, tensor<7xi32>, tensor<7xi32>
+}
+
+// -----
+
+// Per-axis multipliers index the axis; a splat stays a splat.
+// CHECK-LABEL: func.func @fold_fixed_point_mul_per_axis
+// CHECK-DAG: arith.constant dense<{{\[}}[5, 3, 10], [4, 2, 7]]> : tensor<2x3xi32>
+// CHECK-DAG: arith.constant dense<5> : tensor<4xi32>
+func.func @fold_fixed_point_mul_per_axis() -> (tensor<2x3xi32>, tensor<4xi32>) {
+  %c = arith.constant dense<[[10, 10, 10], [7, 7, 7]]> : tensor<2x3xi32>
+  %0 = qnt.fixed_point_mul %c by [1073741824, 1073741824, 1073741824] shift [0, -1, 1] axis 1 : tensor<2x3xi32>
+  %s = arith.constant dense<9> : tensor<4xi32>
+  %1 = qnt.fixed_point_mul %s by [1073741824] shift [0] : tensor<4xi32>
+  return %0, %1 : tensor<2x3xi32>, tensor<4xi32>
+}
+
+// -----
+
+// Non-constant inputs stay.
+// CHECK-LABEL: func.func @no_fold_fixed_point_mul
+// CHECK: qnt.fixed_point_mul
+func.func @no_fold_fixed_point_mul(%x: tensor<4xi32>) -> tensor<4xi32> {
+  %0 = qnt.fixed_point_mul %x by [1073741824] shift [0] : tensor<4xi32>
+  return %0 : tensor<4xi32>
+}

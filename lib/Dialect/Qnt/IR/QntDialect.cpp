@@ -20,3 +20,12 @@ void QntDialect::initialize() {
       >();
   registerTypes();
 }
+
+Operation *QntDialect::materializeConstant(OpBuilder &builder, Attribute value,
+                                           Type type, Location loc) {
+  // Folded integer rescales produce plain integer constants.
+  if (auto typed = dyn_cast<TypedAttr>(value))
+    if (arith::ConstantOp::isBuildableWith(typed, type))
+      return arith::ConstantOp::create(builder, loc, type, typed);
+  return nullptr;
+}

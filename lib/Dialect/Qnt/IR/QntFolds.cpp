@@ -10,6 +10,9 @@
 //===----------------------------------------------------------------------===//
 
 #include "qc/Dialect/Qnt/IR/QntOps.h"
+#include "qc/runtime/fixed_point.h"
+
+#include "mlir/IR/BuiltinAttributes.h"
 
 using namespace mlir;
 using namespace qc::qnt;
@@ -75,4 +78,52 @@ OpFoldResult StorageCastOp::fold(FoldAdaptor) {
   if (inner && inner.getInput().getType() == getType())
     return inner.getInput();
   return {};
+}
+
+int32_t FixedPointMulOp::applyTo(int32_t value, size_t i) {
+  int32_t multiplier = getMultiplier()[i];
+  int32_t shift = getShift()[i];
+  switch (getRounding()) {
+  case RoundingMode::gemmlowp:
+    return qc_multiply_by_quantized_multiplier(value, multiplier, shift);
+  case RoundingMode::tosa_single:
+  case RoundingMode::tosa_double:
+    // M = multiplier * 2^(shift - 31) is TOSA's multiplier * 2^-(31 - shift).
+    return qc_apply_scale_tosa(value, multiplier, 31 - shift,
+                               getRounding() == RoundingMode::tosa_double);
+  }
+  llvm_unreachable("unknown rounding mode");
+}
+
+/// fixed_point_mul of a constant is computed now, with the runtime core.
+OpFoldResult FixedPointMulOp::fold(FoldAdaptor adaptor) {
+  auto input = dyn_cast_or_null<DenseIntElementsAttr>(adaptor.getInput());
+  if (!input)
+    return {};
+  RankedTensorType type = getType();
+  bool perTensor = getMultiplier().size() == 1;
+  if (input.isSplat() && perTensor)
+    return DenseElementsAttr::get(
+        type, APInt(32, applyTo(input.getSplatValue<APInt>().getSExtValue(),
+                                0),
+                    /*isSigned=*/true));
+  if (!type.hasStaticShape())
+    return {};
+  // Row-major walk: the index along `axis` selects the multiplier.
+  ArrayRef<int64_t> shape = type.getShape();
+  int64_t axis = perTensor ? 0 : static_cast<int64_t>(*getAxis());
+  int64_t inner = 1;
+  for (int64_t d = axis + 1, e = type.getRank(); d < e; ++d)
+    inner *= shape[d];
+  int64_t axisSize = type.getRank() ? shape[axis] : 1;
+  SmallVector<APInt> results;
+  results.reserve(type.getNumElements());
+  int64_t flat = 0;
+  for (const APInt &v : input.getValues<APInt>()) {
+    size_t entry = perTensor ? 0 : (flat / inner) % axisSize;
+    results.push_back(APInt(32, applyTo(v.getSExtValue(), entry),
+                            /*isSigned=*/true));
+    ++flat;
+  }
+  return DenseElementsAttr::get(type, results);
 }

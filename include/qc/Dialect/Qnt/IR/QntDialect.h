@@ -7,6 +7,7 @@
 #ifndef QC_DIALECT_QNT_IR_QNTDIALECT_H
 #define QC_DIALECT_QNT_IR_QNTDIALECT_H
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/Dialect.h"
 
 #include "qc/Dialect/Qnt/IR/QntOpsDialect.h.inc"

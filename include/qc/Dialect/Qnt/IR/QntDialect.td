@@ -33,7 +33,8 @@ def Qnt_Dialect : Dialect {
     section 3) that the CPU and NPU back ends implement.
   }];
   let useDefaultTypePrinterParser = 1;
-  let hasCanonicalizer = 0;
+  let hasConstantMaterializer = 1;
+  let dependentDialects = ["::mlir::arith::ArithDialect"];
   let extraClassDeclaration = [{
     void registerTypes();
   }];

@@ -163,6 +163,15 @@ def Qnt_FixedPointMulOp : Qnt_Op<"fixed_point_mul",
     (`rounding` $rounding^)? attr-dict `:` type($output)
   }];
   let hasVerifier = 1;
+  // Constant inputs fold through the runtime core itself, so compile-time
+  // and run-time results cannot differ.
+  let hasFolder = 1;
+
+  let extraClassDeclaration = [{
+    /// Applies the rescale of entry `i` (multiplier/shift) to one value,
+    /// with this op's rounding mode, through the runtime core.
+    int32_t applyTo(int32_t value, size_t i);
+  }];
 }
 
 include "qc/Dialect/Qnt/IR/QntGraphOps.td"
