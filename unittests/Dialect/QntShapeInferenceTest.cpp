@@ -53,8 +53,9 @@ TEST_P(QntShapeInferenceTest, InferredShapesMatchDeclared) {
       ArrayRef<int64_t> dims = components.getDims();
       ASSERT_EQ(dims.size(), type.getShape().size());
       for (auto [want, got] : llvm::zip(dims, type.getShape()))
-        if (!ShapedType::isDynamic(want) && !ShapedType::isDynamic(got))
+        if (!ShapedType::isDynamic(want) && !ShapedType::isDynamic(got)) {
           EXPECT_EQ(want, got) << op->getName().getStringRef().str();
+        }
     }
     ++checked;
   });
