@@ -6,6 +6,7 @@
 #   BUILD_DIR   build directory (default: build)
 #   QC_CXX      C++ compiler (default: clang++-22; g++ also works)
 #   QC_TARGETS  ninja targets to build (default: all)
+#   QC_WERROR   OFF to let warnings pass (default ON: our code is warning-free)
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -40,15 +41,14 @@ case "$cxx" in
   *)        cc=cc; linker=() ;;
 esac
 
-if [ ! -f "$build_dir/build.ninja" ]; then
-  echo "== configuring $build_dir with $cxx"
-  cmake -G Ninja -S "$root" -B "$build_dir" \
-    -DCMAKE_BUILD_TYPE=Release \
-    -DCMAKE_C_COMPILER="$cc" -DCMAKE_CXX_COMPILER="$cxx" "${linker[@]}" \
-    -DMLIR_DIR=/usr/lib/llvm-22/lib/cmake/mlir \
-    -DLLVM_EXTERNAL_LIT=/usr/lib/llvm-22/bin/lit \
-    -DMLIR_LINK_MLIR_DYLIB=ON
-fi
+# Configuring again is cheap and picks up changed options.
+echo "== configuring $build_dir with $cxx"
+cmake -G Ninja -S "$root" -B "$build_dir" \
+  -DCMAKE_BUILD_TYPE=Release \
+  -DCMAKE_C_COMPILER="$cc" -DCMAKE_CXX_COMPILER="$cxx" "${linker[@]}" \
+  -DMLIR_DIR=/usr/lib/llvm-22/lib/cmake/mlir \
+  -DLLVM_EXTERNAL_LIT=/usr/lib/llvm-22/bin/lit \
+  -DMLIR_LINK_MLIR_DYLIB=ON -DQC_WERROR="${QC_WERROR:-ON}" >/dev/null
 
 echo "== building"
 # shellcheck disable=SC2086

@@ -18,6 +18,8 @@ config.excludes = ["Inputs", "CMakeLists.txt", "README.md", "lit.cfg.py",
 config.substitutions.append(("%PATH%", config.environment["PATH"]))
 config.substitutions.append(("%quant_src_root", config.quant_src_root))
 config.substitutions.append(("%quant_obj_root", config.quant_obj_root))
+# Debian's python3 runs the test-data scripts (never the compiler itself).
+config.substitutions.append(("%python3", "/usr/bin/python3"))
 
 llvm_config.use_default_substitutions()
 # `not` at the start of a RUN line must be found on PATH.

@@ -166,6 +166,37 @@ TEST_F(QntTypesTest, VerifyShapeRejectsMismatches) {
   EXPECT_EQ(message, "per-group quantization has 2 scales but the tensor has 3 groups of 4 along axis 0");
 }
 
+/// Verifier messages that the textual syntax cannot reach (the parser always
+/// produces matching lists), checked through the C++ builder.
+TEST_F(QntTypesTest, VerifierRejectsMalformedParameters) {
+  std::string message;
+  ScopedDiagnosticHandler capture(&ctx, [&](Diagnostic &diag) {
+    message = diag.str();
+    return success();
+  });
+  auto emit = [&] { return emitError(UnknownLoc::get(&ctx)); };
+  auto check = [&](int32_t axis, int64_t group, ArrayRef<double> scales,
+                   ArrayRef<int64_t> zps) {
+    message.clear();
+    return UniformType::getChecked(
+        emit, &ctx, storage(8), int64_t(-128), int64_t(127), f32(), axis, group,
+        DenseF64ArrayAttr::get(&ctx, scales),
+        DenseI64ArrayAttr::get(&ctx, zps));
+  };
+  EXPECT_FALSE(check(-1, 0, {}, {}));
+  EXPECT_EQ(message, "expected at least one scale");
+  EXPECT_FALSE(check(0, 0, {1.0, 2.0}, {0}));
+  EXPECT_EQ(message, "got 2 scales but 1 zero points");
+  EXPECT_FALSE(check(-1, 0, {1.0, 2.0}, {0, 0}));
+  EXPECT_EQ(message, "per-tensor quantization takes one scale, got 2");
+  EXPECT_FALSE(check(-1, 4, {1.0}, {0}));
+  EXPECT_EQ(message, "group size 4 needs a quantization axis and must be positive");
+  EXPECT_FALSE(check(-2, 0, {1.0}, {0}));
+  EXPECT_EQ(message, "quantization axis must be non-negative");
+  EXPECT_TRUE(check(0, 0, {1.0, 2.0}, {0, 0}));
+  EXPECT_TRUE(message.empty());
+}
+
 TEST_F(QntTypesTest, ExactlyRepresentable) {
   auto t = [&](unsigned width, bool isSigned, double scale, int64_t zp) {
     return UniformType::get(storage(width, isSigned), f32(), scale, zp);

@@ -39,13 +39,6 @@ bool usesQuantizedTypes(Operation *op) {
          llvm::any_of(op->getResultTypes(), isQuantized);
 }
 
-template <typename NewOp>
-void replaceCast(IRRewriter &rewriter, Operation *op) {
-  rewriter.setInsertionPoint(op);
-  rewriter.replaceOpWithNewOp<NewOp>(op, op->getResult(0).getType(),
-                                     op->getOperand(0));
-}
-
 struct QntExportQuantTypes
     : public qc::qnt::impl::QntExportQuantTypesPassBase<QntExportQuantTypes> {
   void runOnOperation() override {
@@ -77,11 +70,11 @@ struct QntExportQuantTypes
     });
     for (Operation *op : casts) {
       if (isa<QuantizeOp>(op))
-        replaceCast<quant::QuantizeCastOp>(rewriter, op);
+        replaceCastOp<quant::QuantizeCastOp>(rewriter, op);
       else if (isa<DequantizeOp>(op))
-        replaceCast<quant::DequantizeCastOp>(rewriter, op);
+        replaceCastOp<quant::DequantizeCastOp>(rewriter, op);
       else
-        replaceCast<quant::StorageCastOp>(rewriter, op);
+        replaceCastOp<quant::StorageCastOp>(rewriter, op);
     }
   }
 };

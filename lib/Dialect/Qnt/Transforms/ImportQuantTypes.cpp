@@ -44,14 +44,6 @@ LogicalResult checkCastOperands(Operation *op) {
          << from << " to " << to;
 }
 
-/// Replaces an upstream cast, already carrying qnt types, by `NewOp`.
-template <typename NewOp>
-void replaceCast(IRRewriter &rewriter, Operation *op) {
-  rewriter.setInsertionPoint(op);
-  rewriter.replaceOpWithNewOp<NewOp>(op, op->getResult(0).getType(),
-                                     op->getOperand(0));
-}
-
 struct QntImportQuantTypes
     : public qc::qnt::impl::QntImportQuantTypesPassBase<QntImportQuantTypes> {
   void runOnOperation() override {
@@ -73,11 +65,11 @@ struct QntImportQuantTypes
     IRRewriter rewriter(&getContext());
     for (Operation *op : casts) {
       if (isa<quant::QuantizeCastOp>(op))
-        replaceCast<QuantizeOp>(rewriter, op);
+        replaceCastOp<QuantizeOp>(rewriter, op);
       else if (isa<quant::DequantizeCastOp>(op))
-        replaceCast<DequantizeOp>(rewriter, op);
+        replaceCastOp<DequantizeOp>(rewriter, op);
       else
-        replaceCast<StorageCastOp>(rewriter, op);
+        replaceCastOp<StorageCastOp>(rewriter, op);
     }
   }
 };

@@ -15,6 +15,7 @@
 
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "mlir/IR/Operation.h"
+#include "mlir/IR/PatternMatch.h"
 #include "qc/Dialect/Qnt/IR/QntTypes.h"
 
 namespace qc::qnt {
@@ -39,6 +40,16 @@ using TypeMapping = llvm::function_ref<std::optional<mlir::Type>(mlir::Type)>;
 mlir::LogicalResult replaceTypesEverywhere(mlir::Operation *root,
                                            TypeMapping map,
                                            llvm::StringRef what);
+
+/// Replaces a one-operand, one-result cast `op` by `NewOp` with the same
+/// operand and result type (used to swap qnt and upstream quant casts once
+/// their types have been converted).
+template <typename NewOp>
+void replaceCastOp(mlir::RewriterBase &rewriter, mlir::Operation *op) {
+  rewriter.setInsertionPoint(op);
+  rewriter.replaceOpWithNewOp<NewOp>(op, op->getResult(0).getType(),
+                                     op->getOperand(0));
+}
 
 } // namespace qc::qnt
 
