@@ -9,8 +9,10 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "qc/Conversion/Passes.h"
 #include "qc/Dialect/Qnt/IR/QntDialect.h"
 #include "qc/Dialect/Qnt/Transforms/Passes.h"
+#include "qc/Pipelines/Pipelines.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/ControlFlow/IR/ControlFlow.h"
@@ -30,6 +32,8 @@ int main(int argc, char **argv) {
   // Upstream passes a quant pipeline uses: canonicalize, cse, inline, ...
   mlir::registerTransformsPasses();
   qc::qnt::registerQntPasses();
+  qc::registerConversionPasses();
+  qc::registerPipelines();
   return mlir::asMainReturnCode(mlir::MlirOptMain(
       argc, argv,
       "quant optimizer driver: runs qnt and upstream passes on MLIR files\n",

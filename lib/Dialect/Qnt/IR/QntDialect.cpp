@@ -19,6 +19,7 @@ void QntDialect::initialize() {
 #include "qc/Dialect/Qnt/IR/QntOps.cpp.inc"
       >();
   registerTypes();
+  registerAttributes();
 }
 
 Operation *QntDialect::materializeConstant(OpBuilder &builder, Attribute value,

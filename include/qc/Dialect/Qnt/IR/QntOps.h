@@ -19,6 +19,9 @@
 
 #include "qc/Dialect/Qnt/IR/QntOpsEnums.h.inc"
 
+#define GET_ATTRDEF_CLASSES
+#include "qc/Dialect/Qnt/IR/QntOpsAttrs.h.inc"
+
 namespace qc::qnt {
 
 /// Verifies, for every ranked tensor operand and result of `op` whose

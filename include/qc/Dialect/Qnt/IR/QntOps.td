@@ -14,6 +14,7 @@
 
 include "qc/Dialect/Qnt/IR/QntDialect.td"
 include "qc/Dialect/Qnt/IR/QntTypes.td"
+include "qc/Dialect/Qnt/IR/QntAttrs.td"
 include "mlir/IR/EnumAttr.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 include "mlir/Interfaces/InferTypeOpInterface.td"

@@ -28,6 +28,115 @@ def QntVerifyIntegerOnlyPass : Pass<"qnt-verify-integer-only"> {
   ];
 }
 
+def QntFoldBatchNormPass : Pass<"qnt-fold-batch-norm"> {
+  let summary = "Fold inference batch norm into the preceding conv/FC weights";
+  let description = [{
+    A `qnt.batch_norm` whose input is produced by `qnt.conv2d`,
+    `qnt.depthwise_conv2d` or `qnt.fully_connected` with constant weights
+    (and bias, if any) is folded into them, on float tensors, before
+    quantization (Jacob et al. 2018, section 3.2):
+
+      W'[o] = W[o] * gamma[o] / sqrt(var[o] + eps)
+      b'[o] = beta[o] + (b[o] - mean[o]) * gamma[o] / sqrt(var[o] + eps)
+
+    with b = 0 for layers without a bias (the folded layer gets one).
+    Output channels are axis 0 of conv2d and fully_connected weights and the
+    last axis of depthwise weights. Folding computes in double and stores
+    f32; weights may be `dense<...>` or `dense_resource` blobs, and folded
+    tensors of more than 64 elements are written as blobs.
+
+    A batch norm with no foldable producer (a block argument, another op, a
+    layer with non-constant weights) becomes a per-channel `qnt.mul` by
+    f = gamma / sqrt(var + eps) and `qnt.add` of beta - mean * f. A batch
+    norm whose producer has other users (folding would change those users'
+    values), whose parameters are not constants, or whose folded values
+    would overflow f32 is left alone with a remark saying why. Constant
+    parameters that make a batch norm undefined (var + eps not positive and
+    finite, non-finite gamma, beta or mean) are errors, and the pass fails.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect"];
+}
+
+def QntPropagateRangesPass : Pass<"qnt-propagate-ranges", "::mlir::ModuleOp"> {
+  let summary = "Find the value range of every float tensor";
+  let description = [{
+    Attaches `qnt.range = #qnt.range<lo, hi>` to every op producing a float
+    tensor (and to function arguments), from two sources merged:
+
+    - static interval analysis (a sparse dataflow analysis on MLIR's
+      DataFlowSolver): constants, relu/relu6/clamp bounds, pooling, pad,
+      concat, reshape, transpose, add, mul, softmax, and conv/FC/matmul with
+      constant weights when their input range is known. Function arguments
+      may carry a user-given `qnt.range`.
+    - calibration (`calibration=PATH`, a .npy/.npz file or a directory of
+      them): the float model runs in the reference interpreter over the
+      samples and a method turns each tensor's statistics into a range:
+      `minmax`, `ema` (Jacob et al. 2018, 3.1; `ema-decay`), `percentile`
+      (`percentile`), `kl` (TensorRT entropy, 2048-bin histogram) or `mse`.
+
+    Where both exist the calibrated range is clipped to the static bounds
+    (e.g. a relu6 output never gets more than [0, 6]). Progress is shown on
+    stderr when it is a terminal.
+  }];
+  let options = [
+    Option<"calibration", "calibration", "std::string", /*default=*/"\"\"",
+           "A .npy/.npz file or a directory of them with calibration samples">,
+    Option<"method", "method", "std::string", /*default=*/"\"minmax\"",
+           "Calibration method: minmax, ema, percentile, kl or mse">,
+    Option<"percentile", "percentile", "double", /*default=*/"99.99",
+           "Percentile kept by method=percentile (the range is [100-p, p])">,
+    Option<"emaDecay", "ema-decay", "double", /*default=*/"0.9",
+           "Decay of the moving averages of method=ema">,
+    Option<"bits", "bits", "unsigned", /*default=*/"8",
+           "Target bit width (method=kl and method=mse)">,
+    Option<"entry", "entry", "std::string", /*default=*/"\"\"",
+           "Function the samples feed (default: @main or the only function)">
+  ];
+}
+
+def QntQuantizePass : Pass<"qnt-quantize", "::mlir::ModuleOp"> {
+  let summary = "Choose scales and zero points and make the graph quantized";
+  let description = [{
+    Turns a float graph whose tensors carry `qnt.range` (from
+    `qnt-propagate-ranges`) into a quantized graph (Jacob et al. 2018,
+    section 2 and 3.1):
+
+    - activations: per tensor, asymmetric by default, `u8` or `i8`
+      storage; each range is first widened to contain 0 so that real 0 is
+      exactly representable (nudging); function arguments and results stay
+      f32, with `qnt.quantize` / `qnt.dequantize` at the edges;
+    - weights of conv2d, depthwise_conv2d, fully_connected (and a constant
+      matmul rhs): symmetric, narrow range ([-127, 127] for 8 bits) per
+      output channel (or per tensor, or per group), `weight-bits` from 8
+      down to 2 (storage i8, i4 or i2), stored as integer constants behind
+      `qnt.storage_cast`;
+    - biases: i32 with S_b = S_x * S_w and zero point 0;
+    - ops that only move or select values (max_pool2d, reshape, transpose,
+      pad, concat) share one set of parameters between inputs and output,
+      so that they stay exact; a layer whose only user is relu, relu6 or
+      clamp takes that activation's parameters (the clamp is then the
+      layer's output clamp, as a fused activation).
+
+    Every float value without a range and every op that cannot be
+    quantized (batch_norm: fold it first) is reported, all at once.
+  }];
+  let options = [
+    Option<"activations", "activations", "std::string", /*default=*/"\"u8\"",
+           "Activation storage: u8 or i8">,
+    Option<"weightBits", "weight-bits", "unsigned", /*default=*/"8",
+           "Weight bit width, 2 to 8">,
+    Option<"granularity", "granularity", "std::string",
+           /*default=*/"\"per-channel\"",
+           "Weight scales: per-channel, per-tensor or per-group">,
+    Option<"groupSize", "group-size", "int64_t", /*default=*/"32",
+           "Group size along the input-channel axis for granularity=per-group">,
+    Option<"symmetricActivations", "symmetric-activations", "bool",
+           /*default=*/"false", "Symmetric activations (zero point 0)">,
+    Option<"narrowRange", "narrow-range", "bool", /*default=*/"true",
+           "Narrow-range weights ([-127, 127] rather than [-128, 127])">
+  ];
+}
+
 def QntImportQuantTypesPass : Pass<"qnt-import-quant-types", "::mlir::ModuleOp"> {
   let summary = "Convert upstream !quant.uniform types and quant casts to qnt";
   let description = [{

@@ -1,0 +1,45 @@
+//===- Passes.td - quant conversion passes -----------------*- tablegen -*-===//
+//
+// Part of the quant project.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QC_CONVERSION_PASSES_TD
+#define QC_CONVERSION_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def QntLowerToIntegerPass : Pass<"qnt-lower-to-integer"> {
+  let summary = "Rewrite quantized graph ops into integer-only IR";
+  let description = [{
+    Every qnt graph op on quantized tensors becomes integer-only IR:
+    `linalg.generic` / `tensor` / `arith` on the storage integers plus
+    `qnt.fixed_point_mul` for the rescales, with exactly the semantics of
+    the reference integer kernels (docs/quantized-kernels.md): the same
+    multipliers (computed by the same preparation functions), the same
+    rounding, the same clamps. Highlights (Jacob et al. 2018, section 2):
+
+    - zero-point expansion (eq. 7): with symmetric weights, the term
+      `-Z_x * sum_k q_w` of every output channel is folded into the int32
+      bias at compile time and the loop nest multiplies raw storage values;
+      asymmetric weights use `(q_x - Z_x)(q_w - Z_w)` directly;
+    - padding with the input zero point (real 0);
+    - fused ReLU/ReLU6/clamp as the output clamp of the rescale;
+    - quantized add as TFLite's (inputs shifted left and rescaled to a
+      common scale), average pooling with a rounding division, integer
+      softmax by exp table.
+
+    Values cross between quantized and storage types through
+    `qnt.storage_cast`; pairs of casts between lowered ops fold away under
+    `--canonicalize`. Float ops and `qnt.quantize`/`qnt.dequantize` at the
+    edges are left alone. An op that cannot be lowered (per-group weights,
+    i32 activations in add/mul, ...) is reported, all of them at once.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::tensor::TensorDialect",
+  ];
+}
+
+#endif // QC_CONVERSION_PASSES_TD

@@ -1,0 +1,61 @@
+//===- Pipelines.h - named quant pass pipelines -------------------*- C++ -*-===//
+//
+// Part of the quant project.
+//
+//===----------------------------------------------------------------------===//
+//
+// The pipelines a user runs by name (quant-opt --qnt-quantize-pipeline=...)
+// or builds from C++ when embedding quant in another compiler.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QC_PIPELINES_PIPELINES_H
+#define QC_PIPELINES_PIPELINES_H
+
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassOptions.h"
+
+namespace qc {
+
+/// Options of --qnt-quantize-pipeline.
+struct QuantizePipelineOptions
+    : public mlir::PassPipelineOptions<QuantizePipelineOptions> {
+  Option<std::string> calibration{
+      *this, "calibration",
+      llvm::cl::desc("A .npy/.npz file or a directory of them with "
+                     "calibration samples (without it only static ranges "
+                     "are known)")};
+  Option<std::string> method{
+      *this, "method",
+      llvm::cl::desc("Calibration method: minmax, ema, percentile, kl, mse"),
+      llvm::cl::init("minmax")};
+  Option<double> percentile{
+      *this, "percentile",
+      llvm::cl::desc("Percentile kept by method=percentile"),
+      llvm::cl::init(99.99)};
+  Option<std::string> granularity{
+      *this, "granularity",
+      llvm::cl::desc("Weight scales: per-channel, per-tensor or per-group"),
+      llvm::cl::init("per-channel")};
+  Option<std::string> activations{
+      *this, "activations", llvm::cl::desc("Activation storage: u8 or i8"),
+      llvm::cl::init("u8")};
+  Option<unsigned> weightBits{*this, "weight-bits",
+                              llvm::cl::desc("Weight bit width, 2 to 8"),
+                              llvm::cl::init(8)};
+};
+
+/// fold-batch-norm -> propagate-ranges -> quantize.
+void buildQuantizePipeline(mlir::OpPassManager &pm,
+                           const QuantizePipelineOptions &options);
+
+/// lower-to-integer -> canonicalize -> verify-integer-only (float edges
+/// allowed).
+void buildLowerPipeline(mlir::OpPassManager &pm);
+
+/// Registers --qnt-quantize-pipeline and --qnt-lower-pipeline.
+void registerPipelines();
+
+} // namespace qc
+
+#endif // QC_PIPELINES_PIPELINES_H

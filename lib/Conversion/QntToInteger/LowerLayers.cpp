@@ -1,0 +1,336 @@
+//===- LowerLayers.cpp - conv, depthwise, fully connected, matmul ---------===//
+//
+// Part of the quant project.
+//
+//===----------------------------------------------------------------------===//
+//
+// Quantized layers as one accumulation linalg.generic followed by the output
+// stage. With constant symmetric weights the zero-point term of Jacob et al.
+// 2018 eq. 7 is folded into the bias at compile time:
+//
+//   sum_k (x_k - Z_x) w_k = sum_k x_k w_k - Z_x sum_k w_k
+//
+// so the loop multiplies raw storage values. Padded positions hold Z_x
+// (real 0), matching the reference kernel where padding contributes 0.
+//
+//===----------------------------------------------------------------------===//
+
+#include "IntegerBuilder.h"
+#include "Patterns.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+
+using namespace mlir;
+using namespace qc;
+using namespace qc::lowering;
+using namespace qc::qnt;
+
+namespace {
+
+/// What the accumulation loop needs to know about a layer.
+struct LayerPlan {
+  Value input, weight, bias; // quantized operands (bias may be null)
+  RankedTensorType resultType;
+  int32_t inputZp = 0;
+  std::vector<int32_t> weightZps;
+  bool symmetricWeights = true;
+  /// Folded bias per output channel (bias - Z_x * sum w), when the weights
+  /// are constant and symmetric.
+  std::optional<std::vector<int64_t>> foldedBias;
+  rt::OutputStage stage;
+};
+
+/// Prepares the output stage and, where possible, the folded bias.
+/// `channelOf(i)` maps a flat weight index to its output channel.
+LogicalResult planLayer(Operation *op, Value input, Value weight, Value bias,
+                        int64_t channels,
+                        llvm::function_ref<int64_t(int64_t)> channelOf,
+                        PatternRewriter &rewriter, LayerPlan &plan) {
+  plan.input = input;
+  plan.weight = weight;
+  plan.bias = bias;
+  plan.resultType = cast<RankedTensorType>(op->getResult(0).getType());
+  plan.inputZp = zeroPointOf(input);
+  rt::QuantParams w = paramsOf(weight);
+  if (w.groupSize > 0)
+    return rewriter.notifyMatchFailure(op, "per-group weights");
+  plan.weightZps.assign(w.zeroPoints.begin(), w.zeroPoints.end());
+  plan.symmetricWeights = llvm::all_of(plan.weightZps,
+                                       [](int32_t z) { return z == 0; });
+  rt::QuantParams biasParams;
+  if (bias)
+    biasParams = paramsOf(bias);
+  std::string error;
+  if (!rt::prepareLayer(paramsOf(input), w, bias ? &biasParams : nullptr,
+                        paramsOf(op->getResult(0)), plan.stage, error))
+    return rewriter.notifyMatchFailure(op, error);
+
+  std::optional<std::vector<int64_t>> weights = readQuantizedConstant(weight);
+  if (!plan.symmetricWeights || !weights)
+    return success();
+  std::vector<int64_t> folded(channels, 0);
+  if (bias) {
+    std::optional<std::vector<int64_t>> b = readQuantizedConstant(bias);
+    if (!b)
+      return success();
+    for (int64_t c = 0; c < channels; ++c)
+      folded[c] = (*b)[c];
+  }
+  for (size_t i = 0; i < weights->size(); ++i)
+    folded[channelOf(i)] -= int64_t(plan.inputZp) * (*weights)[i];
+  // The accumulator is int32: keep the folded bias in its wrap-around
+  // representation so that the sum is the same modulo 2^32.
+  for (int64_t &v : folded)
+    v = storageBits(v, 32);
+  plan.foldedBias = std::move(folded);
+  return success();
+}
+
+/// The accumulator's initial value: the (folded) bias broadcast along the
+/// last dimension, or zeros.
+Value initialAccumulator(PatternRewriter &b, Location loc,
+                         const LayerPlan &plan, bool directForm) {
+  MLIRContext *ctx = b.getContext();
+  ArrayRef<int64_t> shape = plan.resultType.getShape();
+  int64_t rank = plan.resultType.getRank();
+  auto accType = RankedTensorType::get(shape, i32(ctx));
+  Value biasTensor;
+  if (!directForm && plan.foldedBias) {
+    biasTensor = constTensor(b, loc, {shape.back()}, i32(ctx), *plan.foldedBias);
+  } else if (plan.bias) {
+    biasTensor = toStorage(b, loc, plan.bias);
+  } else {
+    return filledTensor(b, loc, shape, i32(ctx), 0);
+  }
+  AffineMap last = AffineMap::get(rank, 0, getAffineDimExpr(rank - 1, ctx));
+  return mapElementwise(b, loc, {biasTensor}, {last}, accType,
+                        [](OpBuilder &, Location, ValueRange args) {
+                          return args[0];
+                        });
+}
+
+/// acc += x * w (folded form) or (x - Z_x) * (w - Z_w[o]) (direct form);
+/// `zpw` is the weight zero point of the current output channel (args[3]
+/// when per channel).
+Value multiplyAccumulate(OpBuilder &b, Location loc, ValueRange args,
+                         const LayerPlan &plan, bool directForm,
+                         Value channelZp) {
+  MLIRContext *ctx = b.getContext();
+  Value x = extend(b, loc, args[0], qtype(plan.input).isSigned(), i32(ctx));
+  Value w = extend(b, loc, args[1], qtype(plan.weight).isSigned(), i32(ctx));
+  if (directForm) {
+    x = arith::SubIOp::create(b, loc, x,
+                              constInt(b, loc, i32(ctx), plan.inputZp));
+    w = arith::SubIOp::create(b, loc, w, channelZp);
+  }
+  Value product = arith::MulIOp::create(b, loc, x, w);
+  return arith::AddIOp::create(b, loc, args[2], product);
+}
+
+/// Builds the accumulation generic, then the output stage.
+Value emitLayer(PatternRewriter &b, Location loc, const LayerPlan &plan,
+                Value x, Value w, ArrayRef<AffineMap> maps,
+                ArrayRef<utils::IteratorType> iterators,
+                AffineMap channelMap) {
+  MLIRContext *ctx = b.getContext();
+  bool directForm = !plan.foldedBias;
+  Value acc = initialAccumulator(b, loc, plan, directForm);
+  SmallVector<Value> inputs = {x, w};
+  SmallVector<AffineMap> allMaps(maps.begin(), maps.end() - 1);
+  bool perChannelZp = directForm && plan.weightZps.size() > 1;
+  if (perChannelZp) {
+    std::vector<int64_t> zps(plan.weightZps.begin(), plan.weightZps.end());
+    inputs.push_back(constTensor(b, loc, {static_cast<int64_t>(zps.size())},
+                                 i32(ctx), zps));
+    allMaps.push_back(channelMap);
+  }
+  allMaps.push_back(maps.back());
+  int32_t uniformZp = plan.weightZps.empty() ? 0 : plan.weightZps.front();
+  auto generic = linalg::GenericOp::create(
+      b, loc, TypeRange{acc.getType()}, inputs, ValueRange{acc}, allMaps,
+      iterators, [&](OpBuilder &nb, Location nl, ValueRange args) {
+        Value zp = perChannelZp ? args[2]
+                                : constInt(nb, nl, i32(ctx), uniformZp);
+        SmallVector<Value> operands = {args[0], args[1], args.back()};
+        linalg::YieldOp::create(
+            nb, nl,
+            multiplyAccumulate(nb, nl, operands, plan, directForm, zp));
+      });
+  return applyOutputStage(b, loc, generic.getResult(0), plan.stage,
+                          plan.resultType.getRank() - 1, plan.resultType);
+}
+
+AffineExpr d(unsigned i, MLIRContext *ctx) { return getAffineDimExpr(i, ctx); }
+
+//===----------------------------------------------------------------------===//
+// Patterns
+//===----------------------------------------------------------------------===//
+
+struct LowerConv2D : OpRewritePattern<Conv2DOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(Conv2DOp op,
+                                PatternRewriter &rewriter) const override {
+    if (!isQuantizedOp(op))
+      return rewriter.notifyMatchFailure(op, "float op");
+    ArrayRef<int64_t> wShape = op.getWeight().getType().getShape();
+    int64_t outChannels = wShape[0];
+    int64_t perChannel = wShape[1] * wShape[2] * wShape[3];
+    LayerPlan plan;
+    if (failed(planLayer(op, op.getInput(), op.getWeight(), op.getBias(),
+                         outChannels,
+                         [&](int64_t i) { return i / perChannel; }, rewriter,
+                         plan)))
+      return failure();
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    Value x = padSpatial(rewriter, loc, toStorage(rewriter, loc, op.getInput()),
+                         op.getPadding(),
+                         storageBits(plan.inputZp,
+                                     qtype(op.getInput()).getStorageWidth()));
+    Value w = toStorage(rewriter, loc, op.getWeight());
+    ArrayRef<int64_t> s = op.getStrides(), dl = op.getDilations();
+    int64_t groups = static_cast<int64_t>(op.getGroups());
+    int64_t cinPerGroup = wShape[3], coutPerGroup = outChannels / groups;
+    // Loops: n, oh, ow, o, kh, kw, ci.
+    AffineExpr inChannel =
+        groups == 1 ? d(6, ctx) : d(3, ctx).floorDiv(coutPerGroup) * cinPerGroup + d(6, ctx);
+    SmallVector<AffineMap> maps = {
+        AffineMap::get(7, 0,
+                       {d(0, ctx), d(1, ctx) * s[0] + d(4, ctx) * dl[0],
+                        d(2, ctx) * s[1] + d(5, ctx) * dl[1], inChannel},
+                       ctx),
+        AffineMap::get(7, 0, {d(3, ctx), d(4, ctx), d(5, ctx), d(6, ctx)}, ctx),
+        AffineMap::get(7, 0, {d(0, ctx), d(1, ctx), d(2, ctx), d(3, ctx)}, ctx)};
+    auto p = utils::IteratorType::parallel, r = utils::IteratorType::reduction;
+    Value result = emitLayer(rewriter, loc, plan, x, w, maps,
+                             {p, p, p, p, r, r, r},
+                             AffineMap::get(7, 0, d(3, ctx)));
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+struct LowerDepthwiseConv2D : OpRewritePattern<DepthwiseConv2DOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(DepthwiseConv2DOp op,
+                                PatternRewriter &rewriter) const override {
+    if (!isQuantizedOp(op))
+      return rewriter.notifyMatchFailure(op, "float op");
+    ArrayRef<int64_t> wShape = op.getWeight().getType().getShape();
+    int64_t outChannels = wShape[3];
+    int64_t multiplier =
+        outChannels / op.getInput().getType().getShape()[3];
+    LayerPlan plan;
+    if (failed(planLayer(op, op.getInput(), op.getWeight(), op.getBias(),
+                         outChannels,
+                         [&](int64_t i) { return i % outChannels; }, rewriter,
+                         plan)))
+      return failure();
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    Value x = padSpatial(rewriter, loc, toStorage(rewriter, loc, op.getInput()),
+                         op.getPadding(),
+                         storageBits(plan.inputZp,
+                                     qtype(op.getInput()).getStorageWidth()));
+    Value w = toStorage(rewriter, loc, op.getWeight());
+    ArrayRef<int64_t> s = op.getStrides(), dl = op.getDilations();
+    // Loops: n, oh, ow, j, kh, kw; output channel j reads input j / M.
+    AffineExpr inChannel =
+        multiplier == 1 ? d(3, ctx) : d(3, ctx).floorDiv(multiplier);
+    SmallVector<AffineMap> maps = {
+        AffineMap::get(6, 0,
+                       {d(0, ctx), d(1, ctx) * s[0] + d(4, ctx) * dl[0],
+                        d(2, ctx) * s[1] + d(5, ctx) * dl[1], inChannel},
+                       ctx),
+        AffineMap::get(6, 0,
+                       {getAffineConstantExpr(0, ctx), d(4, ctx), d(5, ctx),
+                        d(3, ctx)},
+                       ctx),
+        AffineMap::get(6, 0, {d(0, ctx), d(1, ctx), d(2, ctx), d(3, ctx)}, ctx)};
+    auto p = utils::IteratorType::parallel, r = utils::IteratorType::reduction;
+    Value result = emitLayer(rewriter, loc, plan, x, w, maps,
+                             {p, p, p, p, r, r},
+                             AffineMap::get(6, 0, d(3, ctx)));
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+struct LowerFullyConnected : OpRewritePattern<FullyConnectedOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(FullyConnectedOp op,
+                                PatternRewriter &rewriter) const override {
+    if (!isQuantizedOp(op))
+      return rewriter.notifyMatchFailure(op, "float op");
+    ArrayRef<int64_t> wShape = op.getWeight().getType().getShape();
+    int64_t k = wShape[1];
+    LayerPlan plan;
+    if (failed(planLayer(op, op.getInput(), op.getWeight(), op.getBias(),
+                         wShape[0], [&](int64_t i) { return i / k; },
+                         rewriter, plan)))
+      return failure();
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    // Loops: n, o, k.
+    SmallVector<AffineMap> maps = {
+        AffineMap::get(3, 0, {d(0, ctx), d(2, ctx)}, ctx),
+        AffineMap::get(3, 0, {d(1, ctx), d(2, ctx)}, ctx),
+        AffineMap::get(3, 0, {d(0, ctx), d(1, ctx)}, ctx)};
+    auto p = utils::IteratorType::parallel, r = utils::IteratorType::reduction;
+    Value result = emitLayer(
+        rewriter, loc, plan, toStorage(rewriter, loc, op.getInput()),
+        toStorage(rewriter, loc, op.getWeight()), maps, {p, p, r},
+        AffineMap::get(3, 0, d(1, ctx)));
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+/// matmul always uses the direct form: its rhs need not be constant.
+struct LowerMatMul : OpRewritePattern<MatMulOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(MatMulOp op,
+                                PatternRewriter &rewriter) const override {
+    if (!isQuantizedOp(op))
+      return rewriter.notifyMatchFailure(op, "float op");
+    int64_t rank = op.getLhs().getType().getRank();
+    LayerPlan plan;
+    if (failed(planLayer(op, op.getLhs(), op.getRhs(), Value(), 0,
+                         [](int64_t) { return 0; }, rewriter, plan)))
+      return failure();
+    plan.foldedBias.reset();
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    // Loops: batch..., m, n, k.
+    unsigned loops = rank + 1;
+    SmallVector<AffineExpr> batch;
+    for (int64_t i = 0; i < rank - 2; ++i)
+      batch.push_back(d(i, ctx));
+    auto withBatch = [&](AffineExpr a, AffineExpr b2) {
+      SmallVector<AffineExpr> e(batch);
+      e.push_back(a);
+      e.push_back(b2);
+      return AffineMap::get(loops, 0, e, ctx);
+    };
+    AffineExpr m = d(rank - 2, ctx), n = d(rank - 1, ctx), k = d(rank, ctx);
+    SmallVector<AffineMap> maps = {withBatch(m, k), withBatch(k, n),
+                                   withBatch(m, n)};
+    SmallVector<utils::IteratorType> iterators(loops,
+                                               utils::IteratorType::parallel);
+    iterators.back() = utils::IteratorType::reduction;
+    Value result = emitLayer(
+        rewriter, loc, plan, toStorage(rewriter, loc, op.getLhs()),
+        toStorage(rewriter, loc, op.getRhs()), maps, iterators,
+        AffineMap::get(loops, 0, n));
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+} // namespace
+
+void qc::lowering::populateLayerPatterns(RewritePatternSet &patterns) {
+  patterns.add<LowerConv2D, LowerDepthwiseConv2D, LowerFullyConnected,
+               LowerMatMul>(patterns.getContext());
+}

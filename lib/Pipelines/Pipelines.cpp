@@ -1,0 +1,50 @@
+//===- Pipelines.cpp - named quant pass pipelines -------------------------===//
+//
+// Part of the quant project.
+//
+//===----------------------------------------------------------------------===//
+
+#include "qc/Pipelines/Pipelines.h"
+
+#include "qc/Conversion/Passes.h"
+#include "qc/Dialect/Qnt/Transforms/Passes.h"
+
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Transforms/Passes.h"
+
+using namespace mlir;
+
+void qc::buildQuantizePipeline(OpPassManager &pm,
+                               const QuantizePipelineOptions &options) {
+  pm.addPass(qnt::createQntFoldBatchNormPass());
+  qnt::QntPropagateRangesPassOptions ranges;
+  ranges.calibration = options.calibration;
+  ranges.method = options.method;
+  ranges.percentile = options.percentile;
+  pm.addPass(qnt::createQntPropagateRangesPass(ranges));
+  qnt::QntQuantizePassOptions quantize;
+  quantize.activations = options.activations;
+  quantize.weightBits = options.weightBits;
+  quantize.granularity = options.granularity;
+  pm.addPass(qnt::createQntQuantizePass(quantize));
+}
+
+void qc::buildLowerPipeline(OpPassManager &pm) {
+  pm.addPass(createQntLowerToIntegerPass());
+  pm.addPass(createCanonicalizerPass());
+  qnt::QntVerifyIntegerOnlyPassOptions verify;
+  verify.allowEdgeCasts = true;
+  pm.addPass(qnt::createQntVerifyIntegerOnlyPass(verify));
+}
+
+void qc::registerPipelines() {
+  PassPipelineRegistration<QuantizePipelineOptions>(
+      "qnt-quantize-pipeline",
+      "Quantize a float qnt model: fold batch norms, find ranges (static and "
+      "calibrated), choose scales and zero points",
+      buildQuantizePipeline);
+  PassPipelineRegistration<>(
+      "qnt-lower-pipeline",
+      "Rewrite a quantized qnt model into integer-only IR and check it",
+      buildLowerPipeline);
+}
