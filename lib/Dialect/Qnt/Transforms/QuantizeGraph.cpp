@@ -424,7 +424,9 @@ void GraphQuantizer::rewriteTypes() {
 }
 
 LogicalResult GraphQuantizer::run() {
-  if (failed(classify()) || failed(collectRanges()))
+  // Report every problem at once: unsupported ops and missing ranges.
+  bool classified = succeeded(classify());
+  if (!succeeded(collectRanges()) || !classified)
     return failure();
   chooseActivationTypes();
   for (arith::ConstantOp c : activationConstants_)
@@ -460,7 +462,7 @@ struct QntQuantize
     ModuleOp module = getOperation();
     if (activations != "u8" && activations != "i8")
       return module.emitError() << "activations must be u8 or i8, got '"
-                                << activations << "'";
+                                << std::string(activations) << "'";
     bool isUnsigned = activations == "u8";
     config.activationStorage = IntegerType::get(
         ctx, 8, isUnsigned ? IntegerType::Unsigned : IntegerType::Signless);
@@ -471,7 +473,7 @@ struct QntQuantize
       config.activationMin = -127;
     if (weightBits < 2 || weightBits > 8)
       return module.emitError() << "weight-bits must be between 2 and 8, got "
-                                << weightBits;
+                                << static_cast<unsigned>(weightBits);
     config.weightBits = weightBits;
     setWeightStorage(config, ctx, narrowRange);
     if (granularity == "per-channel")
