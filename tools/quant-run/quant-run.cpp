@@ -19,11 +19,14 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Parser/Parser.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Format.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/SourceMgr.h"
@@ -113,7 +116,7 @@ static bool assignInputs(func::FuncOp f, std::vector<std::string> &files,
     int found = -1;
     for (unsigned i = 0; i < numArgs; ++i)
       if (nameOf(f.getArgAttrDict(i), "arg", i) == name ||
-          std::to_string(i) == name)
+          "arg" + std::to_string(i) == name || std::to_string(i) == name)
         found = static_cast<int>(i);
     if (found < 0) {
       error = "no argument named '" + name + "'";
@@ -147,7 +150,8 @@ static std::string summarize(const qc::rt::Tensor &t) {
   }
   std::string text;
   llvm::raw_string_ostream os(text);
-  os << "min " << lo << ", max " << hi << ", mean " << sum / n;
+  os << "min " << llvm::format("%.6g", lo) << ", max "
+     << llvm::format("%.6g", hi) << ", mean " << llvm::format("%.6g", sum / n);
   if (t.rank() <= 2 && (t.rank() < 2 || t.dim(0) == 1))
     os << ", argmax " << argmax;
   return text;
@@ -182,8 +186,9 @@ int main(int argc, char **argv) {
                 " is not available yet; use --target=ref");
 
   DialectRegistry registry;
-  registry.insert<qc::qnt::QntDialect, arith::ArithDialect,
-                  func::FuncDialect>();
+  // linalg and tensor: the integer-only IR of qnt-lower-to-integer.
+  registry.insert<qc::qnt::QntDialect, arith::ArithDialect, func::FuncDialect,
+                  linalg::LinalgDialect, tensor::TensorDialect>();
   MLIRContext context(registry);
   llvm::SourceMgr sourceMgr;
   SourceMgrDiagnosticHandler handler(sourceMgr, &context);
