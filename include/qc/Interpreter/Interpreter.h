@@ -19,6 +19,7 @@
 #define QC_INTERPRETER_INTERPRETER_H
 
 #include "qc/Dialect/Qnt/IR/QntTypes.h"
+#include "qc/Dialect/Qnt/Utils/TypeParams.h"
 #include "qc/runtime/QuantParams.h"
 #include "qc/runtime/Tensor.h"
 
@@ -31,9 +32,6 @@
 #include <vector>
 
 namespace qc {
-
-/// The reference-runtime view of a qnt type's parameters.
-rt::QuantParams getQuantParams(qnt::UniformType type);
 
 /// The runtime dtype that holds values of `type`'s elements (I32 for
 /// quantized elements), or failure for element types the interpreter does

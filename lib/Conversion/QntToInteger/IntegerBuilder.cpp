@@ -7,7 +7,7 @@
 #include "IntegerBuilder.h"
 
 #include "qc/Dialect/Qnt/Utils/Constants.h"
-#include "qc/Interpreter/Interpreter.h"
+#include "qc/Dialect/Qnt/Utils/TypeParams.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"

@@ -14,7 +14,7 @@
 #include "IntegerBuilder.h"
 #include "Patterns.h"
 
-#include "qc/Interpreter/Interpreter.h"
+#include "qc/Dialect/Qnt/Utils/TypeParams.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 
