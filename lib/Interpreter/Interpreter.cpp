@@ -16,6 +16,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/SymbolTable.h"
 #include "llvm/ADT/DenseMap.h"
 
@@ -66,9 +67,16 @@ LogicalResult qc::checkInterpretable(func::FuncOp function) {
 }
 
 static LogicalResult runConstant(arith::ConstantOp op, Frame &frame) {
+  Attribute value = op.getValue();
   auto type = dyn_cast<RankedTensorType>(op.getType());
+  // Scalars (linalg.fill values, tensor.pad padding values) are rank-0
+  // tensors.
+  if (isa<IntegerType, IndexType, FloatType>(op.getType())) {
+    type = RankedTensorType::get({}, op.getType());
+    value = DenseElementsAttr::get(type, value);
+  }
   FailureOr<rt::Tensor> tensor =
-      type ? tensorFromAttr(op.getValue(), type) : FailureOr<rt::Tensor>();
+      type ? tensorFromAttr(value, type) : FailureOr<rt::Tensor>();
   if (failed(tensor))
     return op->emitError("interpreter: cannot read this constant (only "
                          "static-shape dense and dense_resource tensors of "

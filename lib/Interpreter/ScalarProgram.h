@@ -1,4 +1,5 @@
-//===- ScalarProgram.h - Interpreter internals: scalar bodies ----*- C++ -*-===//
+//===- ScalarProgram.h - Interpreter internals: scalar bodies ----*- C++
+//-*-===//
 //
 // Part of the quant project.
 //
@@ -88,8 +89,7 @@ inline Slot loadElement(const unsigned char *data, rt::DType dtype,
                         int64_t index, ScalarType type) {
   auto read = [&](auto zero) {
     decltype(zero) v;
-    std::memcpy(&v, data + index * static_cast<int64_t>(sizeof(v)),
-                sizeof(v));
+    std::memcpy(&v, data + index * static_cast<int64_t>(sizeof(v)), sizeof(v));
     return v;
   };
   Slot s;
@@ -128,8 +128,7 @@ inline Slot loadElement(const unsigned char *data, rt::DType dtype,
 inline void storeElement(unsigned char *data, rt::DType dtype, int64_t index,
                          Slot value) {
   auto write = [&](auto v) {
-    std::memcpy(data + index * static_cast<int64_t>(sizeof(v)), &v,
-                sizeof(v));
+    std::memcpy(data + index * static_cast<int64_t>(sizeof(v)), &v, sizeof(v));
   };
   switch (dtype) {
   case rt::DType::F32:
@@ -162,6 +161,8 @@ enum class FaultKind : uint8_t {
   ShiftOutOfRange,
   IndexOutOfBounds,
   FloatToIntOutOfRange,
+  /// Wrapping in an op marked nsw / nuw, which makes its result poison.
+  NoWrapViolated,
 };
 
 /// A failed evaluation: the kind, the instruction and a value for the
@@ -173,7 +174,8 @@ struct Fault {
 };
 
 /// Instruction opcodes; one per supported scalar op (constants are not
-/// instructions: they are preloaded into their slots).
+/// instructions: they are preloaded into their slots). The evaluator relies
+/// on the order: opcodes before CmpI use Instr::predicate only for nsw/nuw.
 enum class Opcode : uint8_t {
   // Integer arithmetic (wrapping).
   AddI,
@@ -230,14 +232,16 @@ enum class Opcode : uint8_t {
 };
 
 /// One instruction: result slot `dst` (and `c` for the high half of the
-/// extended multiplications), operand slots `a`, `b`, `c`.
+/// extended multiplications), operand slots `a`, `b`, `c`. linalg.index and
+/// tensor.extract keep the dimension / table number in `c`.
 struct Instr {
   Opcode opcode;
   /// Bit width of the result.
   uint8_t width;
   /// Bit width of the operands (conversions and comparisons).
   uint8_t srcWidth;
-  /// cmpi / cmpf predicate.
+  /// cmpi / cmpf predicate, or the nsw (1) / nuw (2) flags of addi, subi,
+  /// muli, shli and trunci.
   uint8_t predicate;
   uint32_t dst;
   uint32_t a;
