@@ -19,10 +19,13 @@ def QntLowerToIntegerPass : Pass<"qnt-lower-to-integer"> {
     multipliers (computed by the same preparation functions), the same
     rounding, the same clamps. Highlights (Jacob et al. 2018, section 2):
 
-    - zero-point expansion (eq. 7): with symmetric weights, the term
-      `-Z_x * sum_k q_w` of every output channel is folded into the int32
-      bias at compile time and the loop nest multiplies raw storage values;
-      asymmetric weights use `(q_x - Z_x)(q_w - Z_w)` directly;
+    - zero-point expansion (eq. 7): with constant weights the terms
+      `-Z_x * sum_k q_w` and, for asymmetric weights, `K * Z_x * Z_w` of
+      every output channel are folded into the int32 bias at compile time;
+      the loop nest multiplies raw storage values, and asymmetric weights
+      add a window sum of the input for the `-Z_w * sum_k q_x` term.
+      Non-constant weights (a matmul of two activations) use
+      `(q_x - Z_x)(q_w - Z_w)` directly;
     - padding with the input zero point (real 0);
     - fused ReLU/ReLU6/clamp as the output clamp of the rescale;
     - quantized add as TFLite's (inputs shifted left and rescaled to a

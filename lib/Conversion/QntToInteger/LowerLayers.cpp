@@ -10,8 +10,15 @@
 //
 //   sum_k (x_k - Z_x) w_k = sum_k x_k w_k - Z_x sum_k w_k
 //
-// so the loop multiplies raw storage values. Padded positions hold Z_x
-// (real 0), matching the reference kernel where padding contributes 0.
+// so the loop multiplies raw storage values. With asymmetric constant
+// weights all four terms appear:
+//
+//   sum_k (x_k - Z_x)(w_k - Z_w) = sum_k x_k w_k - Z_w sum_k x_k
+//                                 - Z_x sum_k w_k + K Z_x Z_w
+//
+// the last two folded into the bias, the second computed as a window sum
+// of the input. Padded positions hold Z_x (real 0), matching the reference
+// kernel where padding contributes 0; the sums above run over them too.
 //
 //===----------------------------------------------------------------------===//
 
@@ -67,7 +74,7 @@ LogicalResult planLayer(Operation *op, Value input, Value weight, Value bias,
     return rewriter.notifyMatchFailure(op, error);
 
   std::optional<std::vector<int64_t>> weights = readQuantizedConstant(weight);
-  if (!plan.symmetricWeights || !weights)
+  if (!weights || channels == 0)
     return success();
   std::vector<int64_t> folded(channels, 0);
   if (bias) {
@@ -79,6 +86,13 @@ LogicalResult planLayer(Operation *op, Value input, Value weight, Value bias,
   }
   for (size_t i = 0; i < weights->size(); ++i)
     folded[channelOf(i)] -= int64_t(plan.inputZp) * (*weights)[i];
+  // + K Z_x Z_w[c], K = terms per output.
+  int64_t terms = static_cast<int64_t>(weights->size()) / channels;
+  for (int64_t c = 0; c < channels; ++c) {
+    int64_t zw = plan.weightZps.size() == 1 ? plan.weightZps[0]
+                                            : plan.weightZps[c];
+    folded[c] += terms * int64_t(plan.inputZp) * zw;
+  }
   // The accumulator is int32: keep the folded bias in its wrap-around
   // representation so that the sum is the same modulo 2^32.
   for (int64_t &v : folded)
@@ -128,6 +142,44 @@ Value multiplyAccumulate(OpBuilder &b, Location loc, ValueRange args,
   return arith::AddIOp::create(b, loc, args[2], product);
 }
 
+/// acc - Z_w[o] * sum_k x_k: the input-dependent term of the four-term
+/// expansion, with the window sum computed by the accumulation's own loops
+/// so that it covers exactly the same inputs. The weight stays an operand
+/// (unread) because its map is what gives the window loops their ranges.
+Value subtractWeightZeroPointTerm(PatternRewriter &b, Location loc,
+                                  const LayerPlan &plan, Value x, Value w,
+                                  Value acc,
+                                  ArrayRef<AffineMap> maps,
+                                  ArrayRef<utils::IteratorType> iterators) {
+  MLIRContext *ctx = b.getContext();
+  ArrayRef<int64_t> shape = plan.resultType.getShape();
+  int64_t rank = plan.resultType.getRank();
+  bool isSigned = qtype(plan.input).isSigned();
+  Value zeros = filledTensor(b, loc, shape, i32(ctx), 0);
+  auto sums = linalg::GenericOp::create(
+      b, loc, TypeRange{zeros.getType()}, ValueRange{x, w}, ValueRange{zeros},
+      ArrayRef<AffineMap>{maps[0], maps[1], maps.back()}, iterators,
+      [&](OpBuilder &nb, Location nl, ValueRange args) {
+        Value v = extend(nb, nl, args[0], isSigned, i32(ctx));
+        linalg::YieldOp::create(nb, nl,
+                                arith::AddIOp::create(nb, nl, args[2], v)
+                                    .getResult());
+      });
+  std::vector<int64_t> zps(plan.weightZps.begin(), plan.weightZps.end());
+  if (zps.size() == 1)
+    zps.assign(shape.back(), zps.front());
+  Value zpTensor = constTensor(b, loc, {shape.back()}, i32(ctx), zps);
+  AffineMap id = b.getMultiDimIdentityMap(rank);
+  AffineMap last = AffineMap::get(rank, 0, getAffineDimExpr(rank - 1, ctx));
+  return mapElementwise(
+      b, loc, {acc, sums.getResult(0), zpTensor}, {id, id, last},
+      cast<RankedTensorType>(acc.getType()),
+      [](OpBuilder &nb, Location nl, ValueRange args) {
+        Value term = arith::MulIOp::create(nb, nl, args[2], args[1]);
+        return arith::SubIOp::create(nb, nl, args[0], term).getResult();
+      });
+}
+
 /// Builds the accumulation generic, then the output stage.
 Value emitLayer(PatternRewriter &b, Location loc, const LayerPlan &plan,
                 Value x, Value w, ArrayRef<AffineMap> maps,
@@ -157,7 +209,11 @@ Value emitLayer(PatternRewriter &b, Location loc, const LayerPlan &plan,
             nb, nl,
             multiplyAccumulate(nb, nl, operands, plan, directForm, zp));
       });
-  return applyOutputStage(b, loc, generic.getResult(0), plan.stage,
+  Value result = generic.getResult(0);
+  if (!directForm && !plan.symmetricWeights)
+    result = subtractWeightZeroPointTerm(b, loc, plan, x, w, result, maps,
+                                         iterators);
+  return applyOutputStage(b, loc, result, plan.stage,
                           plan.resultType.getRank() - 1, plan.resultType);
 }
 

@@ -55,12 +55,20 @@ func.func @fully_connected(%x: tensor<1x2x!qnt.uniform<u8:f32, 0.5:128>>) -> ten
 
 // -----
 
-// Asymmetric weights (Z_w = 3) use the direct form (x - Z_x)(w - Z_w).
+// Asymmetric weights (Z_w = 3): all four terms of eq. 7. The bias folds
+// -Z_x sum_k w + K Z_x Z_w: channel 0: -1 * 3 + 2 * 1 * 3 = 3, channel 1:
+// -1 * 7 + 6 = -1. The loop multiplies raw values, a second loop sums the
+// input window, and Z_w * sum_k x is subtracted before the rescale.
 // CHECK-LABEL: func.func @asymmetric_weights
-// CHECK: linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "reduction"]
-// CHECK: arith.subi
-// CHECK: arith.subi
+// CHECK-DAG: %[[ZW:.*]] = arith.constant dense<3> : tensor<2xi32>
+// CHECK-DAG: %[[BIAS:.*]] = arith.constant dense<[3, -1]> : tensor<2xi32>
+// CHECK: %[[ACC0:.*]] = linalg.generic {{.*}} ins(%[[BIAS]] : tensor<2xi32>)
+// CHECK: %[[ACC:.*]] = linalg.generic {{.*}}outs(%[[ACC0]] : tensor<1x2xi32>)
 // CHECK: arith.muli
+// CHECK: %[[SUM:.*]] = linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "reduction"]
+// CHECK: linalg.generic {{.*}} ins(%[[ACC]], %[[SUM]], %[[ZW]] : tensor<1x2xi32>, tensor<1x2xi32>, tensor<2xi32>)
+// CHECK: arith.muli
+// CHECK: arith.subi
 func.func @asymmetric_weights(%x: tensor<1x2x!qnt.uniform<i8:f32, 0.5:1>>) -> tensor<1x2x!qnt.uniform<i8:f32, 1.0>> {
   %wc = arith.constant dense<[[1, 2], [3, 4]]> : tensor<2x2xi8>
   %w = qnt.storage_cast %wc : tensor<2x2xi8> to tensor<2x2x!qnt.uniform<i8:f32, 0.25:3>>

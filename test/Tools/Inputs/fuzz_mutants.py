@@ -7,7 +7,9 @@ a character, truncate) and runs each mutant through quant-opt with a pass
 pipeline. A mutant may be rejected with diagnostics or accepted; it must
 never crash (signal, LLVM crash banner) or hang. Deterministic per seed.
 
-usage: fuzz_mutants.py QUANT_OPT SEED_DIR COUNT SEED [--keep DIR]
+usage: fuzz_mutants.py QUANT_OPT SEED_DIRS COUNT SEED [--keep DIR]
+
+SEED_DIRS is a comma-separated list of directories of .mlir seeds.
 """
 import glob
 import os
@@ -23,7 +25,10 @@ EXTREMES = ["0", "-1", "1", "-128", "255", "2147483647", "-2147483648",
 TOKENS = ["{", "}", "<", ">", "[", "]", "(", ")", ":", ",", "x", "?",
           "!qnt.uniform<", "tensor<", "group", "axis", "->", "%0", "\"", "\0"]
 PIPELINE = ["--canonicalize", "--qnt-verify-integer-only",
-            "--qnt-import-quant-types", "--qnt-export-quant-types"]
+            "--qnt-import-quant-types", "--qnt-export-quant-types",
+            "--qnt-fold-batch-norm", "--qnt-propagate-ranges",
+            "--qnt-quantize", "--qnt-lower-to-integer",
+            "--qnt-quantize-pipeline", "--qnt-lower-pipeline"]
 
 
 def mutate(text, rng):
@@ -73,7 +78,9 @@ def crashed(proc):
 def main():
     opt, seed_dir, count, seed = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
     keep = sys.argv[6] if len(sys.argv) > 6 and sys.argv[5] == "--keep" else None
-    seeds = sorted(glob.glob(os.path.join(seed_dir, "**", "*.mlir"), recursive=True))
+    seeds = sorted(path for d in seed_dir.split(",")
+                   for path in glob.glob(os.path.join(d, "**", "*.mlir"),
+                                         recursive=True))
     seeds = [s for s in seeds if "/Inputs/" not in s]
     rng = random.Random(seed)
     failures = 0
