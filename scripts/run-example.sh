@@ -1,38 +1,47 @@
 #!/usr/bin/env bash
 # The README's main job: installs what is missing, configures, builds, then
-# runs quant-opt on the bundled example model, examples/tiny_cnn.mlir (a
-# quantized conv/pool/FC network). Until the CPU back end lands, the job
-# shows the compiler's front half: the model is parsed and verified, the
-# integer-only check names the float ops left in it, --canonicalize folds
-# them away exactly, and the check then passes.
+# compiles the bundled example model examples/models/cnn (a float CNN with
+# batch norms, a residual add and a concat) to integer-only IR and runs it:
+#
+#   1. quantize: fold batch norms, calibrate on the bundled samples,
+#      choose scales and zero points (--qnt-quantize-pipeline)
+#   2. lower to integer-only IR and check it (--qnt-lower-pipeline)
+#   3. run the float model and the integer-only program on the bundled
+#      test inputs and report their agreement
+#
+# Until the CPU back end lands the programs run in the reference
+# interpreter (quant-run --target=ref).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build_dir="${BUILD_DIR:-$root/build}"
 export BUILD_DIR="$build_dir"
-QC_TARGETS=quant-opt bash "$root/scripts/setup.sh"
+QC_TARGETS="quant-opt quant-run quant-compare" bash "$root/scripts/setup.sh"
 
-opt="$build_dir/bin/quant-opt"
-model="$root/examples/tiny_cnn.mlir"
-out="$build_dir/examples"
-mkdir -p "$out"
-
-echo
-echo "== 1. integer-only check of $model as written (float edges allowed)"
-if "$opt" "$model" --qnt-verify-integer-only=allow-edge-casts \
-     --mlir-print-op-on-diagnostic=false -o /dev/null; then
-  echo "integer-only: yes"
-else
-  echo "integer-only: no (the ops above still compute in floating point)"
-fi
+bin="$build_dir/bin"
+model="$root/examples/models/cnn"
+out="$build_dir/examples/cnn"
+rm -rf "$out" && mkdir -p "$out"
 
 echo
-echo "== 2. after --canonicalize (written to $out/tiny_cnn.canonical.mlir)"
-"$opt" "$model" --canonicalize -o "$out/tiny_cnn.canonical.mlir"
-cat "$out/tiny_cnn.canonical.mlir"
+echo "== 1. quantize $model/model.mlir (calibration: $model/calibration.npy)"
+"$bin/quant-opt" "$model/model.mlir" \
+  --qnt-quantize-pipeline="calibration=$model/calibration.npy method=percentile" \
+  -o "$out/quantized.mlir"
+echo "wrote $out/quantized.mlir"
 
 echo
-echo "== 3. integer-only check after --canonicalize"
-"$opt" "$out/tiny_cnn.canonical.mlir" \
-  --qnt-verify-integer-only=allow-edge-casts -o /dev/null
-echo "integer-only: yes (float only at the input and output edges)"
+echo "== 2. lower to integer-only IR (checked by qnt-verify-integer-only)"
+"$bin/quant-opt" "$out/quantized.mlir" --qnt-lower-pipeline \
+  -o "$out/integer.mlir"
+echo "wrote $out/integer.mlir: $(grep -c 'linalg.generic' "$out/integer.mlir") linalg.generic ops, float only at the edges"
+
+echo
+echo "== 3. run on $model/test.npy (8 images)"
+"$bin/quant-run" "$model/model.mlir" --input "$model/test.npy" \
+  --output-dir "$out/float"
+"$bin/quant-run" "$out/integer.mlir" --input "$model/test.npy" \
+  --output-dir "$out/int8"
+echo
+echo "int8 vs float:"
+"$bin/quant-compare" "$out/float/output0.npy" "$out/int8/output0.npy"

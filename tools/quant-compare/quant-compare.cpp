@@ -77,10 +77,28 @@ int main(int argc, char **argv) {
                            : 10.0 * std::log10(signal / noise);
   double cosine = (normA == 0 || normB == 0) ? (normA == normB ? 1.0 : 0.0)
                                              : dot / std::sqrt(normA * normB);
+  // Top-1 agreement along the last axis: for classifiers, how many samples
+  // get the same predicted class.
+  int64_t classes = ref.rank() ? ref.dim(ref.rank() - 1) : 1;
+  int64_t rows = classes ? n / classes : 0, agree = 0;
+  for (int64_t r = 0; r < rows; ++r) {
+    int64_t bestA = 0, bestB = 0;
+    for (int64_t c = 1; c < classes; ++c) {
+      if (ref.getAsDouble(r * classes + c) > ref.getAsDouble(r * classes + bestA))
+        bestA = c;
+      if (other.getAsDouble(r * classes + c) >
+          other.getAsDouble(r * classes + bestB))
+        bestB = c;
+    }
+    agree += bestA == bestB;
+  }
   llvm::outs() << "max abs error " << llvm::format("%.6g", maxErr)
                << ", SQNR " << llvm::format("%.2f", sqnr) << " dB, cosine "
                << llvm::format("%.6f", cosine) << ", " << differ << " of " << n
-               << " elements differ\n";
+               << " elements differ";
+  if (classes > 1)
+    llvm::outs() << ", top-1 agreement " << agree << " of " << rows;
+  llvm::outs() << "\n";
   bool ok = (!exact || differ == 0) && sqnr >= minSqnr &&
             maxErr <= maxAbsError && cosine >= minCosine;
   if (!ok)
