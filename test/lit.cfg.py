@@ -20,6 +20,8 @@ config.substitutions.append(("%quant_src_root", config.quant_src_root))
 config.substitutions.append(("%quant_obj_root", config.quant_obj_root))
 # Debian's python3 runs the test-data scripts (never the compiler itself).
 config.substitutions.append(("%python3", "/usr/bin/python3"))
+# The C compiler that links compiled models with their drivers in tests.
+config.substitutions.append(("%clang", os.path.join(config.llvm_tools_dir, "clang")))
 
 llvm_config.use_default_substitutions()
 # `not` at the start of a RUN line must be found on PATH.
@@ -27,5 +29,5 @@ llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.with_environment("PATH", config.quant_tools_dir, append_path=True)
 
 tool_dirs = [config.quant_tools_dir, config.llvm_tools_dir]
-tools = ["quant-opt", "quant-run", "quant-compare"]
+tools = ["quant-opt", "quant-run", "quant-compare", "quant-translate"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)

@@ -9,6 +9,12 @@
 #include "qc/Conversion/Passes.h"
 #include "qc/Dialect/Qnt/Transforms/Passes.h"
 
+#include "mlir/Conversion/Passes.h"
+#include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
+#include "mlir/Dialect/Bufferization/Transforms/Passes.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
 
@@ -37,6 +43,27 @@ void qc::buildLowerPipeline(OpPassManager &pm) {
   pm.addPass(qnt::createQntVerifyIntegerOnlyPass(verify));
 }
 
+void qc::buildLoopsToLLVMPipeline(OpPassManager &pm) {
+  bufferization::OneShotBufferizePassOptions bufferize;
+  bufferize.bufferizeFunctionBoundaries = true;
+  bufferize.functionBoundaryTypeConversion =
+      bufferization::LayoutMapOption::IdentityLayoutMap;
+  pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
+  bufferization::buildBufferDeallocationPipeline(pm);
+  pm.addPass(createConvertBufferizationToMemRefPass());
+  pm.addPass(createQntCopiesToLinalgPass());
+  pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createSCFToControlFlowPass());
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createConvertMathToLLVMPass());
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  pm.addPass(createArithToLLVMConversionPass());
+  pm.addPass(createConvertControlFlowToLLVMPass());
+  pm.addPass(createConvertFuncToLLVMPass());
+  pm.addPass(createReconcileUnrealizedCastsPass());
+}
+
 void qc::registerPipelines() {
   PassPipelineRegistration<QuantizePipelineOptions>(
       "qnt-quantize-pipeline",
@@ -47,4 +74,9 @@ void qc::registerPipelines() {
       "qnt-lower-pipeline",
       "Rewrite a quantized qnt model into integer-only IR and check it",
       buildLowerPipeline);
+  PassPipelineRegistration<>(
+      "qnt-loops-to-llvm",
+      "Bufferize integer-only IR and lower it through loops to the LLVM "
+      "dialect (the naive, portable CPU path)",
+      buildLoopsToLLVMPipeline);
 }

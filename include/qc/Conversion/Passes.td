@@ -45,4 +45,16 @@ def QntLowerToIntegerPass : Pass<"qnt-lower-to-integer"> {
   ];
 }
 
+def QntCopiesToLinalgPass : Pass<"qnt-copies-to-linalg"> {
+  let summary = "Rewrite memref.copy into linalg.copy";
+  let description = [{
+    Bufferization materializes tensor.pad, extract_slice and similar ops
+    with `memref.copy`, which the LLVM lowering turns into a call to
+    `memrefCopy` from MLIR's C runner utilities. Compiled models must not
+    depend on that library: this pass rewrites each copy into `linalg.copy`,
+    which `convert-linalg-to-loops` turns into plain loops.
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+}
+
 #endif // QC_CONVERSION_PASSES_TD

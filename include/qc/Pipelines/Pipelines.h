@@ -53,7 +53,15 @@ void buildQuantizePipeline(mlir::OpPassManager &pm,
 /// allowed).
 void buildLowerPipeline(mlir::OpPassManager &pm);
 
-/// Registers --qnt-quantize-pipeline and --qnt-lower-pipeline.
+/// Integer-only IR (linalg/tensor/arith on tensors, no qnt ops left) to
+/// the LLVM dialect with upstream passes: one-shot bufferization across
+/// function boundaries, buffer deallocation, linalg to loops, and the
+/// conversions to LLVM. The naive loop path: correct and portable; tiling
+/// and vectorization come on top of it.
+void buildLoopsToLLVMPipeline(mlir::OpPassManager &pm);
+
+/// Registers --qnt-quantize-pipeline, --qnt-lower-pipeline and
+/// --qnt-loops-to-llvm.
 void registerPipelines();
 
 } // namespace qc

@@ -1,0 +1,23 @@
+//===- quant-translate.cpp - quant translation driver ---------------------===//
+//
+// Part of the quant project.
+//
+//===----------------------------------------------------------------------===//
+//
+// Registers quant's translations (--emit-obj) and the upstream ones
+// (--mlir-to-llvmir, ...), then hands off to mlirTranslateMain.
+//
+//===----------------------------------------------------------------------===//
+
+#include "qc/Target/Cpu/ObjectEmitter.h"
+
+#include "mlir/InitAllTranslations.h"
+#include "mlir/Tools/mlir-translate/MlirTranslateMain.h"
+
+int main(int argc, char **argv) {
+  mlir::registerAllTranslations();
+  qc::registerObjectEmission();
+  return mlir::failed(mlir::mlirTranslateMain(
+      argc, argv,
+      "quant translation driver: MLIR to LLVM IR and native object files\n"));
+}
