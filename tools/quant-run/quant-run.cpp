@@ -15,6 +15,8 @@
 #include "qc/Dialect/Qnt/IR/QntDialect.h"
 #include "qc/Interpreter/Calibration.h"
 #include "qc/Interpreter/Interpreter.h"
+#include "qc/Pipelines/Registration.h"
+#include "qc/Target/Cpu/JitRunner.h"
 #include "qc/runtime/Npy.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -33,6 +35,7 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <map>
 
@@ -43,7 +46,12 @@ static cl::opt<std::string> modelPath(cl::Positional, cl::Required,
                                       cl::desc("<model.mlir>"));
 static cl::opt<std::string>
     target("target", cl::init("ref"),
-           cl::desc("Where to run: ref (the reference interpreter)"));
+           cl::desc("Where to run: ref (the reference interpreter) or cpu "
+                    "(compiled for the host and run, JIT)"));
+static cl::opt<unsigned>
+    benchRuns("bench", cl::init(0),
+              cl::desc("With --target=cpu: also time N runs of the first "
+                       "sample and print the time per inference"));
 static cl::list<std::string>
     inputs("input",
            cl::desc("An input as NAME=FILE.npy (NAME is the argument's "
@@ -181,14 +189,12 @@ int main(int argc, char **argv) {
       argc, argv,
       "quant-run: run a qnt model on NumPy (.npy) inputs and write its "
       "results as .npy\n");
-  if (target != "ref")
+  if (target != "ref" && target != "cpu")
     return fail("--target=" + target +
-                " is not available yet; use --target=ref");
+                " is not available; use --target=ref or --target=cpu");
 
   DialectRegistry registry;
-  // linalg and tensor: the integer-only IR of qnt-lower-to-integer.
-  registry.insert<qc::qnt::QntDialect, arith::ArithDialect, func::FuncDialect,
-                  linalg::LinalgDialect, tensor::TensorDialect>();
+  qc::registerQuantDialects(registry);
   MLIRContext context(registry);
   llvm::SourceMgr sourceMgr;
   SourceMgrDiagnosticHandler handler(sourceMgr, &context);
@@ -201,7 +207,7 @@ int main(int argc, char **argv) {
   func::FuncOp f = findEntry(*module, error);
   if (!f)
     return fail(error);
-  if (failed(qc::checkInterpretable(f)))
+  if (target == "ref" && failed(qc::checkInterpretable(f)))
     return 1;
   std::vector<std::string> files;
   if (!assignInputs(f, files, error))
@@ -230,16 +236,53 @@ int main(int argc, char **argv) {
   if (files.empty())
     count = 1;
 
-  qc::Interpreter interpreter;
+  // Compiling replaces the function: keep what the outputs need.
+  std::vector<std::string> resultNames;
+  std::vector<Type> resultTypes(f.getResultTypes().begin(),
+                                f.getResultTypes().end());
+  for (unsigned i = 0; i < f.getNumResults(); ++i)
+    resultNames.push_back(nameOf(f.getResultAttrDict(i), "output", i));
+
   std::vector<std::vector<qc::rt::Tensor>> runs;
-  for (size_t s = 0; s < count; ++s) {
-    std::vector<qc::rt::Tensor> args;
-    for (auto &samples : perArg)
-      args.push_back(samples[s]);
-    std::vector<qc::rt::Tensor> results;
-    if (failed(interpreter.run(f, args, results)))
+  if (target == "cpu") {
+    auto compiled =
+        qc::CompiledModel::compile(*module, f.getSymName(), qc::CpuTarget{});
+    if (failed(compiled))
       return 1;
-    runs.push_back(std::move(results));
+    for (size_t s = 0; s < count; ++s) {
+      std::vector<qc::rt::Tensor> args;
+      for (auto &samples : perArg)
+        args.push_back(samples[s]);
+      std::vector<qc::rt::Tensor> results;
+      if (failed((*compiled)->run(args, results, error)))
+        return fail(error);
+      runs.push_back(std::move(results));
+    }
+    if (benchRuns > 0) {
+      std::vector<qc::rt::Tensor> args, results;
+      for (auto &samples : perArg)
+        args.push_back(samples[0]);
+      auto start = std::chrono::steady_clock::now();
+      for (unsigned r = 0; r < benchRuns; ++r)
+        (void)(*compiled)->run(args, results, error);
+      double seconds = std::chrono::duration<double>(
+                           std::chrono::steady_clock::now() - start)
+                           .count();
+      llvm::outs() << "bench: " << benchRuns << " runs, "
+                   << llvm::format("%.3f", 1e6 * seconds / benchRuns)
+                   << " us per inference\n";
+    }
+  } else {
+    qc::Interpreter interpreter;
+    for (size_t s = 0; s < count; ++s) {
+      std::vector<qc::rt::Tensor> args;
+      for (auto &samples : perArg)
+        args.push_back(samples[s]);
+      std::vector<qc::rt::Tensor> results;
+      if (failed(interpreter.run(f, args, results)))
+        return 1;
+      runs.push_back(std::move(results));
+    }
   }
   std::vector<qc::rt::Tensor> results;
   for (size_t r = 0; r < runs.front().size(); ++r) {
@@ -252,8 +295,8 @@ int main(int argc, char **argv) {
   if (std::error_code ec = llvm::sys::fs::create_directories(outputDir))
     return fail("cannot create " + outputDir + ": " + ec.message());
   for (unsigned i = 0; i < results.size(); ++i) {
-    std::string name = nameOf(f.getResultAttrDict(i), "output", i);
-    qc::rt::Tensor user = qc::toUserValue(results[i], f.getResultTypes()[i]);
+    const std::string &name = resultNames[i];
+    qc::rt::Tensor user = qc::toUserValue(results[i], resultTypes[i]);
     llvm::SmallString<256> path(outputDir);
     llvm::sys::path::append(path, name + ".npy");
     if (!qc::rt::writeNpy(std::string(path), user, error))

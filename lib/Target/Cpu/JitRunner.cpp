@@ -1,0 +1,233 @@
+//===- JitRunner.cpp - compile and run a model on the host CPU ------------===//
+//
+// Part of the quant project.
+//
+//===----------------------------------------------------------------------===//
+//
+// The entry function gets `llvm.emit_c_interface`, so it is called as
+//   void _mlir_ciface_NAME(Results *out, Desc *arg0, Desc *arg1, ...)
+// where each Desc is a ranked memref descriptor {allocated, aligned, offset,
+// sizes[rank], strides[rank]} (all 8-byte words) and Results holds one Desc
+// per result, back to back. Results are buffers the compiled code allocated
+// with malloc (unless they alias an input) and are freed after copying.
+//
+//===----------------------------------------------------------------------===//
+
+#include "qc/Target/Cpu/JitRunner.h"
+
+#include "qc/Conversion/Passes.h"
+#include "qc/Dialect/Qnt/IR/QntDialect.h"
+#include "qc/Interpreter/Interpreter.h"
+#include "qc/Pipelines/Pipelines.h"
+
+#include "mlir/ExecutionEngine/ExecutionEngine.h"
+#include "mlir/ExecutionEngine/OptUtils.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Target/LLVMIR/Dialect/All.h"
+#include "mlir/Transforms/Passes.h"
+#include "llvm/Support/TargetSelect.h"
+
+#include <cstdlib>
+#include <set>
+
+using namespace mlir;
+using namespace qc;
+
+namespace {
+
+/// dtype and static shape of one argument or result.
+struct Signature {
+  rt::DType dtype;
+  std::vector<int64_t> shape;
+};
+
+/// Words of a ranked memref descriptor.
+size_t descriptorWords(const Signature &s) { return 3 + 2 * s.shape.size(); }
+
+FailureOr<Signature> signatureOf(Type type) {
+  auto ranked = dyn_cast<RankedTensorType>(type);
+  if (!ranked || !ranked.hasStaticShape() ||
+      isa<qnt::UniformType>(ranked.getElementType()))
+    return failure();
+  FailureOr<rt::DType> dtype = getRuntimeDType(ranked.getElementType());
+  if (failed(dtype))
+    return failure();
+  return Signature{*dtype, std::vector<int64_t>(ranked.getShape().begin(),
+                                                ranked.getShape().end())};
+}
+
+bool hasQntOps(ModuleOp module) {
+  return module
+      .walk([](Operation *op) {
+        return isa<qnt::QntDialect>(op->getDialect()) ? WalkResult::interrupt()
+                                                      : WalkResult::advance();
+      })
+      .wasInterrupted();
+}
+
+} // namespace
+
+struct CompiledModel::Impl {
+  std::unique_ptr<ExecutionEngine> engine;
+  void (*entry)(void **) = nullptr;
+  std::vector<Signature> args, results;
+};
+
+CompiledModel::CompiledModel(std::unique_ptr<Impl> impl)
+    : impl_(std::move(impl)) {}
+CompiledModel::~CompiledModel() = default;
+
+FailureOr<std::unique_ptr<CompiledModel>>
+CompiledModel::compile(ModuleOp module, StringRef entryName,
+                       const CpuTarget &target) {
+  auto f = module.lookupSymbol<func::FuncOp>(entryName);
+  if (!f)
+    return module.emitError("no function @") << entryName;
+  auto impl = std::make_unique<Impl>();
+  for (auto [list, types, what] :
+       {std::make_tuple(&impl->args, f.getArgumentTypes(), "argument"),
+        std::make_tuple(&impl->results, f.getResultTypes(), "result")})
+    for (Type t : types) {
+      FailureOr<Signature> s = signatureOf(t);
+      if (failed(s))
+        return f.emitError("the CPU target needs static tensors of float or "
+                           "integer elements at the model's edges; ")
+               << what << " type " << t << " is not";
+      list->push_back(*s);
+    }
+  f->setAttr("llvm.emit_c_interface", UnitAttr::get(module.getContext()));
+
+  if (hasQntOps(module)) {
+    PassManager integer(module.getContext());
+    integer.addPass(createQntLowerToIntegerPass());
+    integer.addPass(createCanonicalizerPass());
+    if (failed(integer.run(module)))
+      return failure();
+  }
+  // What is left of qnt cannot be compiled yet: say so for every op.
+  bool blocked = false;
+  module.walk([&](Operation *op) {
+    if (!isa<qnt::QntDialect>(op->getDialect()))
+      return;
+    op->emitError() << "'" << op->getName()
+                    << "' cannot be compiled for the CPU yet (the CPU target "
+                       "runs integer-only IR: quantize the model first)";
+    blocked = true;
+  });
+  if (blocked)
+    return failure();
+  PassManager pm(module.getContext());
+  buildLoopsToLLVMPipeline(pm);
+  if (failed(pm.run(module)))
+    return module.emitError("lowering for the CPU failed (see above)");
+
+  llvm::InitializeNativeTarget();
+  llvm::InitializeNativeTargetAsmPrinter();
+  DialectRegistry translations;
+  registerAllToLLVMIRTranslations(translations);
+  module.getContext()->appendDialectRegistry(translations);
+  ExecutionEngineOptions options;
+  auto optimize = makeOptimizingTransformer(3, 0, nullptr);
+  options.transformer = optimize;
+  options.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
+  (void)target; // the JIT compiles for the host CPU
+  auto engine = ExecutionEngine::create(module, options);
+  if (!engine)
+    return module.emitError("JIT compilation failed: ")
+           << llvm::toString(engine.takeError());
+  impl->engine = std::move(*engine);
+  auto entry = impl->engine->lookupPacked(("_mlir_ciface_" + entryName).str());
+  if (!entry)
+    return module.emitError("no compiled entry point: ")
+           << llvm::toString(entry.takeError());
+  impl->entry = *entry;
+  return std::unique_ptr<CompiledModel>(new CompiledModel(std::move(impl)));
+}
+
+/// A descriptor over `data` (row-major, offset 0).
+static std::vector<int64_t> describe(void *data, const Signature &s) {
+  std::vector<int64_t> words(descriptorWords(s));
+  words[0] = words[1] = static_cast<int64_t>(reinterpret_cast<intptr_t>(data));
+  words[2] = 0;
+  std::vector<int64_t> strides = rt::stridesOf(s.shape);
+  for (size_t i = 0; i < s.shape.size(); ++i) {
+    words[3 + i] = s.shape[i];
+    words[3 + s.shape.size() + i] = strides[i];
+  }
+  return words;
+}
+
+/// Copies a result out of its descriptor, following its strides.
+static rt::Tensor readResult(const int64_t *words, const Signature &s) {
+  rt::Tensor out(s.dtype, s.shape);
+  size_t rank = s.shape.size(), elem = rt::dtypeSize(s.dtype);
+  auto *base = reinterpret_cast<const unsigned char *>(
+      static_cast<intptr_t>(words[1]));
+  int64_t offset = words[2];
+  std::vector<int64_t> index(rank, 0);
+  for (int64_t flat = 0, n = out.numElements(); flat < n; ++flat) {
+    int64_t at = offset;
+    for (size_t d = 0; d < rank; ++d)
+      at += index[d] * words[3 + rank + d];
+    std::memcpy(out.raw() + flat * elem, base + at * elem, elem);
+    for (int64_t d = static_cast<int64_t>(rank) - 1; d >= 0; --d) {
+      if (++index[d] < s.shape[d])
+        break;
+      index[d] = 0;
+    }
+  }
+  return out;
+}
+
+LogicalResult CompiledModel::run(ArrayRef<rt::Tensor> inputs,
+                                 std::vector<rt::Tensor> &outputs,
+                                 std::string &error) {
+  const Impl &m = *impl_;
+  if (inputs.size() != m.args.size()) {
+    error = "expected " + std::to_string(m.args.size()) + " inputs";
+    return failure();
+  }
+  // The compiled code may write into its arguments' buffers: give it
+  // copies.
+  std::vector<rt::Tensor> buffers(inputs.begin(), inputs.end());
+  std::vector<std::vector<int64_t>> descriptors;
+  for (size_t i = 0; i < buffers.size(); ++i) {
+    if (buffers[i].dtype() != m.args[i].dtype ||
+        buffers[i].shape() != m.args[i].shape) {
+      error = "input " + std::to_string(i) + " is " + buffers[i].describe();
+      return failure();
+    }
+    descriptors.push_back(describe(buffers[i].raw(), m.args[i]));
+  }
+  size_t resultWords = 0;
+  for (const Signature &s : m.results)
+    resultWords += descriptorWords(s);
+  std::vector<int64_t> results(resultWords, 0);
+
+  std::vector<void *> pointers;
+  if (!m.results.empty())
+    pointers.push_back(results.data());
+  for (auto &d : descriptors)
+    pointers.push_back(d.data());
+  std::vector<void *> packed;
+  for (void *&p : pointers)
+    packed.push_back(&p);
+  m.entry(packed.data());
+
+  outputs.clear();
+  std::set<intptr_t> owned;
+  std::set<intptr_t> inputsAllocs;
+  for (auto &b : buffers)
+    inputsAllocs.insert(reinterpret_cast<intptr_t>(b.raw()));
+  size_t at = 0;
+  for (const Signature &s : m.results) {
+    outputs.push_back(readResult(results.data() + at, s));
+    intptr_t allocated = static_cast<intptr_t>(results[at]);
+    if (!inputsAllocs.count(allocated))
+      owned.insert(allocated);
+    at += descriptorWords(s);
+  }
+  for (intptr_t p : owned)
+    std::free(reinterpret_cast<void *>(p));
+  return success();
+}
