@@ -9,6 +9,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "qc/Target/Cpu/HeaderEmitter.h"
 #include "qc/Target/Cpu/ObjectEmitter.h"
 
 #include "mlir/InitAllTranslations.h"
@@ -17,6 +18,7 @@
 int main(int argc, char **argv) {
   mlir::registerAllTranslations();
   qc::registerObjectEmission();
+  qc::registerHeaderEmission();
   return mlir::failed(mlir::mlirTranslateMain(
       argc, argv,
       "quant translation driver: MLIR to LLVM IR and native object files\n"));
