@@ -136,13 +136,9 @@ struct LowerMaxPool : OpRewritePattern<MaxPool2DOp> {
                                          args[0])
               .getResult();
         });
-    FailureOr<Value> result =
+    return replaceOrFail(rewriter, op,
         lowerRescale(rewriter, op, asQuantized(rewriter, loc, ints, op.getInput()),
-                     op.getOutput().getType(), -kInf, kInf);
-    if (failed(result))
-      return failure();
-    rewriter.replaceOp(op, *result);
-    return success();
+                     op.getOutput().getType(), -kInf, kInf));
   }
 };
 
@@ -198,12 +194,8 @@ struct LowerAvgPool : OpRewritePattern<AvgPool2DOp> {
       return rewriter.notifyMatchFailure(op, "float op");
     rt::PoolAttrs a = poolAttrs(op);
     a.countIncludePad = op.getCountIncludePad();
-    FailureOr<Value> result = lowerAverage(rewriter, op, op.getInput(), a,
-                                           op.getOutput().getType().getShape());
-    if (failed(result))
-      return failure();
-    rewriter.replaceOp(op, *result);
-    return success();
+    return replaceOrFail(rewriter, op, lowerAverage(rewriter, op, op.getInput(), a,
+                                           op.getOutput().getType().getShape()));
   }
 };
 
@@ -218,12 +210,8 @@ struct LowerGlobalAvgPool : OpRewritePattern<GlobalAvgPoolOp> {
     a.kernelH = in[1];
     a.kernelW = in[2];
     a.strideH = a.strideW = 1;
-    FailureOr<Value> result = lowerAverage(rewriter, op, op.getInput(), a,
-                                           op.getOutput().getType().getShape());
-    if (failed(result))
-      return failure();
-    rewriter.replaceOp(op, *result);
-    return success();
+    return replaceOrFail(rewriter, op, lowerAverage(rewriter, op, op.getInput(), a,
+                                           op.getOutput().getType().getShape()));
   }
 };
 
@@ -295,13 +283,9 @@ struct LowerReshape : OpRewritePattern<ReshapeOp> {
                        ? flat
                        : tensor::ExpandShapeOp::create(rewriter, loc, outStorage,
                                                        flat, outAll);
-    FailureOr<Value> result = lowerRescale(
+    return replaceOrFail(rewriter, op, lowerRescale(
         rewriter, op, asQuantized(rewriter, loc, shaped, op.getInput()),
-        op.getOutput().getType(), -kInf, kInf);
-    if (failed(result))
-      return failure();
-    rewriter.replaceOp(op, *result);
-    return success();
+        op.getOutput().getType(), -kInf, kInf));
   }
 };
 
@@ -322,13 +306,9 @@ struct LowerTranspose : OpRewritePattern<TransposeOp> {
     Value moved = linalg::TransposeOp::create(rewriter, loc, storage, init,
                                               op.getPermutation())
                       .getResult()[0];
-    FailureOr<Value> result = lowerRescale(
+    return replaceOrFail(rewriter, op, lowerRescale(
         rewriter, op, asQuantized(rewriter, loc, moved, op.getInput()),
-        op.getOutput().getType(), -kInf, kInf);
-    if (failed(result))
-      return failure();
-    rewriter.replaceOp(op, *result);
-    return success();
+        op.getOutput().getType(), -kInf, kInf));
   }
 };
 

@@ -57,13 +57,9 @@ LogicalResult replaceByRescale(PatternRewriter &rewriter, Operation *op,
                                double lo, double hi) {
   if (!isQuantizedOp(op))
     return rewriter.notifyMatchFailure(op, "float op");
-  FailureOr<Value> result = lowerRescale(
+  return replaceOrFail(rewriter, op, lowerRescale(
       rewriter, op, op->getOperand(0),
-      cast<RankedTensorType>(op->getResult(0).getType()), lo, hi);
-  if (failed(result))
-    return failure();
-  rewriter.replaceOp(op, *result);
-  return success();
+      cast<RankedTensorType>(op->getResult(0).getType()), lo, hi));
 }
 
 template <typename OpTy>

@@ -24,6 +24,17 @@ mlir::FailureOr<mlir::Value> lowerRescale(mlir::PatternRewriter &b,
                                           mlir::RankedTensorType outputType,
                                           double lo, double hi);
 
+/// Replaces `op` by `result`, or fails when the lowering that produced it
+/// did.
+inline mlir::LogicalResult replaceOrFail(mlir::PatternRewriter &rewriter,
+                                         mlir::Operation *op,
+                                         mlir::FailureOr<mlir::Value> result) {
+  if (mlir::failed(result))
+    return mlir::failure();
+  rewriter.replaceOp(op, *result);
+  return mlir::success();
+}
+
 /// conv2d, depthwise_conv2d, fully_connected, matmul (LowerLayers.cpp).
 void populateLayerPatterns(mlir::RewritePatternSet &patterns);
 /// add, mul, relu, relu6, clamp, requantize (LowerElementwise.cpp).
