@@ -80,8 +80,8 @@ Value windowReduce(PatternRewriter &b, Location loc, Value padded,
                    const rt::PoolAttrs &a, ArrayRef<int64_t> outShape,
                    int64_t init, BodyFn combine) {
   MLIRContext *ctx = b.getContext();
-  Value window = tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{a.kernelH, a.kernelW},
-                                         i32(ctx));
+  Value window = tensor::EmptyOp::create(
+      b, loc, ArrayRef<int64_t>{a.kernelH, a.kernelW}, i32(ctx));
   Value acc = filledTensor(b, loc, outShape, i32(ctx), init);
   SmallVector<AffineMap> maps = {
       AffineMap::get(6, 0,
@@ -114,8 +114,9 @@ struct LowerMaxPool : OpRewritePattern<MaxPool2DOp> {
     // Padding with the storage minimum never wins a max: every window has
     // a valid position (padding is smaller than the kernel).
     int64_t lowest = UniformType::getStorageTypeMin(in.getStorageType());
-    Value padded = padSpatial(rewriter, loc, toStorage(rewriter, loc, op.getInput()),
-                         op.getPadding(), storageBits(lowest, in.getStorageWidth()));
+    Value padded =
+        padSpatial(rewriter, loc, toStorage(rewriter, loc, op.getInput()),
+                   op.getPadding(), storageBits(lowest, in.getStorageWidth()));
     bool isSigned = in.isSigned();
     ArrayRef<int64_t> outShape = op.getOutput().getType().getShape();
     Value max = windowReduce(
@@ -136,8 +137,10 @@ struct LowerMaxPool : OpRewritePattern<MaxPool2DOp> {
                                          args[0])
               .getResult();
         });
-    return replaceOrFail(rewriter, op,
-        lowerRescale(rewriter, op, asQuantized(rewriter, loc, ints, op.getInput()),
+    return replaceOrFail(
+        rewriter, op,
+        lowerRescale(rewriter, op,
+                     asQuantized(rewriter, loc, ints, op.getInput()),
                      op.getOutput().getType(), -kInf, kInf));
   }
 };
@@ -153,7 +156,7 @@ FailureOr<Value> lowerAverage(PatternRewriter &b, Operation *op, Value input,
   SmallVector<int64_t> padding = {a.padTop, a.padBottom, a.padLeft, a.padRight};
   // Padded positions hold Z_x: they add 0 to the centred sum.
   Value padded = padSpatial(b, loc, toStorage(b, loc, input), padding,
-                       storageBits(zp, in.getStorageWidth()));
+                            storageBits(zp, in.getStorageWidth()));
   bool isSigned = in.isSigned();
   Value sum = windowReduce(
       b, loc, padded, a, outShape, 0,
@@ -170,13 +173,14 @@ FailureOr<Value> lowerAverage(PatternRewriter &b, Operation *op, Value input,
           : validCounts(inShape[1], inShape[2], outShape[1], outShape[2], a);
   Value countTensor =
       constTensor(b, loc, {outShape[1], outShape[2]}, i32(ctx), counts);
-  Value avg = mapElementwise(
-      b, loc, {sum, countTensor},
-      {b.getMultiDimIdentityMap(4), AffineMap::get(4, 0, {d(1, ctx), d(2, ctx)}, ctx)},
-      RankedTensorType::get(outShape, i32(ctx)),
-      [&](OpBuilder &nb, Location nl, ValueRange args) {
-        return roundHalfAwayDiv(nb, nl, args[0], args[1]);
-      });
+  Value avg =
+      mapElementwise(b, loc, {sum, countTensor},
+                     {b.getMultiDimIdentityMap(4),
+                      AffineMap::get(4, 0, {d(1, ctx), d(2, ctx)}, ctx)},
+                     RankedTensorType::get(outShape, i32(ctx)),
+                     [&](OpBuilder &nb, Location nl, ValueRange args) {
+                       return roundHalfAwayDiv(nb, nl, args[0], args[1]);
+                     });
   rt::OutputStage stage;
   std::string error;
   if (!rt::prepareRescale(paramsOf(input), paramsOf(op->getResult(0)), -kInf,
@@ -194,8 +198,9 @@ struct LowerAvgPool : OpRewritePattern<AvgPool2DOp> {
       return rewriter.notifyMatchFailure(op, "float op");
     rt::PoolAttrs a = poolAttrs(op);
     a.countIncludePad = op.getCountIncludePad();
-    return replaceOrFail(rewriter, op, lowerAverage(rewriter, op, op.getInput(), a,
-                                           op.getOutput().getType().getShape()));
+    return replaceOrFail(rewriter, op,
+                         lowerAverage(rewriter, op, op.getInput(), a,
+                                      op.getOutput().getType().getShape()));
   }
 };
 
@@ -210,8 +215,9 @@ struct LowerGlobalAvgPool : OpRewritePattern<GlobalAvgPoolOp> {
     a.kernelH = in[1];
     a.kernelW = in[2];
     a.strideH = a.strideW = 1;
-    return replaceOrFail(rewriter, op, lowerAverage(rewriter, op, op.getInput(), a,
-                                           op.getOutput().getType().getShape()));
+    return replaceOrFail(rewriter, op,
+                         lowerAverage(rewriter, op, op.getInput(), a,
+                                      op.getOutput().getType().getShape()));
   }
 };
 
@@ -226,14 +232,14 @@ struct LowerPad : OpRewritePattern<PadOp> {
     // quantized pad value.
     auto interiorType = RankedTensorType::get(
         op.getInput().getType().getShape(), qtype(op.getOutput()));
-    FailureOr<Value> interior = lowerRescale(rewriter, op, op.getInput(),
-                                             interiorType, -kInf, kInf);
+    FailureOr<Value> interior =
+        lowerRescale(rewriter, op, op.getInput(), interiorType, -kInf, kInf);
     if (failed(interior))
       return failure();
     rt::QuantParams out = paramsOf(op.getOutput());
-    int32_t padValue = rt::quantizeValue(op.getValue().convertToDouble(),
-                                         out.scales[0], out.zeroPoints[0],
-                                         out.qmin, out.qmax);
+    int32_t padValue =
+        rt::quantizeValue(op.getValue().convertToDouble(), out.scales[0],
+                          out.zeroPoints[0], out.qmin, out.qmax);
     unsigned width = qtype(op.getOutput()).getStorageWidth();
     Value storage = toStorage(rewriter, loc, *interior);
     ArrayRef<int64_t> padding = op.getPadding();
@@ -281,11 +287,13 @@ struct LowerReshape : OpRewritePattern<ReshapeOp> {
     auto outStorage = RankedTensorType::get(outType.getShape(), elem);
     Value shaped = outType.getRank() == 1
                        ? flat
-                       : tensor::ExpandShapeOp::create(rewriter, loc, outStorage,
-                                                       flat, outAll);
-    return replaceOrFail(rewriter, op, lowerRescale(
-        rewriter, op, asQuantized(rewriter, loc, shaped, op.getInput()),
-        op.getOutput().getType(), -kInf, kInf));
+                       : tensor::ExpandShapeOp::create(
+                             rewriter, loc, outStorage, flat, outAll);
+    return replaceOrFail(
+        rewriter, op,
+        lowerRescale(rewriter, op,
+                     asQuantized(rewriter, loc, shaped, op.getInput()),
+                     op.getOutput().getType(), -kInf, kInf));
   }
 };
 
@@ -302,13 +310,16 @@ struct LowerTranspose : OpRewritePattern<TransposeOp> {
     Value storage = toStorage(rewriter, loc, op.getInput());
     Type elem = cast<RankedTensorType>(storage.getType()).getElementType();
     auto outType = op.getOutput().getType();
-    Value init = tensor::EmptyOp::create(rewriter, loc, outType.getShape(), elem);
+    Value init =
+        tensor::EmptyOp::create(rewriter, loc, outType.getShape(), elem);
     Value moved = linalg::TransposeOp::create(rewriter, loc, storage, init,
                                               op.getPermutation())
                       .getResult()[0];
-    return replaceOrFail(rewriter, op, lowerRescale(
-        rewriter, op, asQuantized(rewriter, loc, moved, op.getInput()),
-        op.getOutput().getType(), -kInf, kInf));
+    return replaceOrFail(
+        rewriter, op,
+        lowerRescale(rewriter, op,
+                     asQuantized(rewriter, loc, moved, op.getInput()),
+                     op.getOutput().getType(), -kInf, kInf));
   }
 };
 

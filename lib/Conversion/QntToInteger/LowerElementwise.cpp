@@ -36,8 +36,7 @@ FailureOr<Value> qc::lowering::lowerRescale(PatternRewriter &b, Operation *op,
                                             RankedTensorType outputType,
                                             double lo, double hi) {
   rt::QuantParams in = paramsOf(input);
-  rt::QuantParams out =
-      getQuantParams(getUniformElementType(outputType));
+  rt::QuantParams out = getQuantParams(getUniformElementType(outputType));
   rt::OutputStage stage;
   std::string error;
   if (!rt::prepareRescale(in, out, lo, hi, stage, error))
@@ -57,13 +56,13 @@ LogicalResult replaceByRescale(PatternRewriter &rewriter, Operation *op,
                                double lo, double hi) {
   if (!isQuantizedOp(op))
     return rewriter.notifyMatchFailure(op, "float op");
-  return replaceOrFail(rewriter, op, lowerRescale(
-      rewriter, op, op->getOperand(0),
-      cast<RankedTensorType>(op->getResult(0).getType()), lo, hi));
+  return replaceOrFail(
+      rewriter, op,
+      lowerRescale(rewriter, op, op->getOperand(0),
+                   cast<RankedTensorType>(op->getResult(0).getType()), lo, hi));
 }
 
-template <typename OpTy>
-struct LowerClampLike : OpRewritePattern<OpTy> {
+template <typename OpTy> struct LowerClampLike : OpRewritePattern<OpTy> {
   LowerClampLike(MLIRContext *ctx, double lo, double hi)
       : OpRewritePattern<OpTy>(ctx), lo(lo), hi(hi) {}
   LogicalResult matchAndRewrite(OpTy op,
@@ -112,10 +111,9 @@ Value shiftedOperand(PatternRewriter &b, Location loc, Value q, int32_t zp,
 }
 
 Value scaleBy(PatternRewriter &b, Location loc, Value v, rt::Multiplier m) {
-  return FixedPointMulOp::create(b, loc, v.getType(), v,
-                                 b.getDenseI32ArrayAttr({m.m0}),
-                                 b.getDenseI32ArrayAttr({m.shift}),
-                                 IntegerAttr(), RoundingMode::gemmlowp);
+  return FixedPointMulOp::create(
+      b, loc, v.getType(), v, b.getDenseI32ArrayAttr({m.m0}),
+      b.getDenseI32ArrayAttr({m.shift}), IntegerAttr(), RoundingMode::gemmlowp);
 }
 
 struct LowerAdd : OpRewritePattern<AddOp> {
@@ -135,18 +133,19 @@ struct LowerAdd : OpRewritePattern<AddOp> {
     MLIRContext *ctx = rewriter.getContext();
     auto resultType = op.getOutput().getType();
     ArrayRef<int64_t> shape = resultType.getShape();
-    Value a = scaleBy(rewriter, loc,
-                      shiftedOperand(rewriter, loc, op.getLhs(),
-                                     params.zeroPointA, params.leftShift, shape),
-                      params.multiplierA);
-    Value b = scaleBy(rewriter, loc,
-                      shiftedOperand(rewriter, loc, op.getRhs(),
-                                     params.zeroPointB, params.leftShift, shape),
-                      params.multiplierB);
+    Value a =
+        scaleBy(rewriter, loc,
+                shiftedOperand(rewriter, loc, op.getLhs(), params.zeroPointA,
+                               params.leftShift, shape),
+                params.multiplierA);
+    Value b =
+        scaleBy(rewriter, loc,
+                shiftedOperand(rewriter, loc, op.getRhs(), params.zeroPointB,
+                               params.leftShift, shape),
+                params.multiplierB);
     AffineMap id = rewriter.getMultiDimIdentityMap(shape.size());
     Value sum = mapElementwise(
-        rewriter, loc, {a, b}, {id, id},
-        RankedTensorType::get(shape, i32(ctx)),
+        rewriter, loc, {a, b}, {id, id}, RankedTensorType::get(shape, i32(ctx)),
         [](OpBuilder &nb, Location nl, ValueRange args) {
           return arith::AddIOp::create(nb, nl, args[0], args[1]).getResult();
         });
@@ -185,10 +184,10 @@ struct LowerMul : OpRewritePattern<MulOp> {
         [&](OpBuilder &nb, Location nl, ValueRange args) {
           Value x = extend(nb, nl, args[0], signedA, i64(ctx));
           Value y = extend(nb, nl, args[1], signedB, i64(ctx));
-          x = arith::SubIOp::create(nb, nl, x,
-                                    constInt(nb, nl, i64(ctx), params.zeroPointA));
-          y = arith::SubIOp::create(nb, nl, y,
-                                    constInt(nb, nl, i64(ctx), params.zeroPointB));
+          x = arith::SubIOp::create(
+              nb, nl, x, constInt(nb, nl, i64(ctx), params.zeroPointA));
+          y = arith::SubIOp::create(
+              nb, nl, y, constInt(nb, nl, i64(ctx), params.zeroPointB));
           Value p = arith::MulIOp::create(nb, nl, x, y);
           p = arith::MaxSIOp::create(nb, nl, p,
                                      constInt(nb, nl, i64(ctx), INT32_MIN));
