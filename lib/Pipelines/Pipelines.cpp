@@ -64,6 +64,14 @@ void qc::buildLoopsToLLVMPipeline(OpPassManager &pm) {
   pm.addPass(createReconcileUnrealizedCastsPass());
 }
 
+void qc::buildCompileCpuPipeline(OpPassManager &pm) {
+  pm.addPass(createQntLowerToIntegerPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createQntLowerToArithPass());
+  pm.addPass(createCanonicalizerPass());
+  buildLoopsToLLVMPipeline(pm);
+}
+
 void qc::registerPipelines() {
   PassPipelineRegistration<QuantizePipelineOptions>(
       "qnt-quantize-pipeline",
@@ -79,4 +87,9 @@ void qc::registerPipelines() {
       "Bufferize integer-only IR and lower it through loops to the LLVM "
       "dialect (the naive, portable CPU path)",
       buildLoopsToLLVMPipeline);
+  PassPipelineRegistration<>(
+      "qnt-compile-cpu",
+      "Compile a quantized model for the CPU: integer rewrite, rescales to "
+      "arith, bufferization, loops, LLVM dialect",
+      buildCompileCpuPipeline);
 }

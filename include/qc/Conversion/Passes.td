@@ -45,6 +45,33 @@ def QntLowerToIntegerPass : Pass<"qnt-lower-to-integer"> {
   ];
 }
 
+def QntLowerToArithPass : Pass<"qnt-lower-to-arith"> {
+  let summary = "Expand the remaining qnt ops of integer-only IR into arith";
+  let description = [{
+    After `qnt-lower-to-integer` the only qnt ops left are
+    `qnt.fixed_point_mul` and, at the model's float edges, `qnt.quantize` /
+    `qnt.dequantize` (plus `qnt.storage_cast` seams). This pass rewrites
+    each into a `linalg.generic` whose body computes exactly what the
+    runtime core does (qc/runtime/fixed_point.h, QuantParams.h):
+
+    - fixed_point_mul, gemmlowp: the saturating left shift, the saturating
+      rounding doubling high multiply and the rounding divide by a power
+      of two, in i64 arithmetic, branch-free (selects);
+    - fixed_point_mul, TOSA: apply_scale_32 with single or double rounding;
+    - quantize: round half away from zero of r / S in f64, plus Z, clamped
+      (NaN gives Z); dequantize: (q - Z) * S in f64, rounded to f32.
+
+    Per-axis parameters become constant tensors indexed by the axis.
+    storage_cast pairs then fold away; whatever qnt op remains (e.g. a
+    quantized function argument) is reported, all at once.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::tensor::TensorDialect",
+  ];
+}
+
 def QntCopiesToLinalgPass : Pass<"qnt-copies-to-linalg"> {
   let summary = "Rewrite memref.copy into linalg.copy";
   let description = [{

@@ -60,8 +60,12 @@ void buildLowerPipeline(mlir::OpPassManager &pm);
 /// and vectorization come on top of it.
 void buildLoopsToLLVMPipeline(mlir::OpPassManager &pm);
 
-/// Registers --qnt-quantize-pipeline, --qnt-lower-pipeline and
-/// --qnt-loops-to-llvm.
+/// A quantized model to the LLVM dialect for the host CPU:
+/// lower-to-integer, lower-to-arith, then buildLoopsToLLVMPipeline.
+void buildCompileCpuPipeline(mlir::OpPassManager &pm);
+
+/// Registers --qnt-quantize-pipeline, --qnt-lower-pipeline,
+/// --qnt-loops-to-llvm and --qnt-compile-cpu.
 void registerPipelines();
 
 } // namespace qc

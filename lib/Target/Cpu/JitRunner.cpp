@@ -101,6 +101,8 @@ CompiledModel::compile(ModuleOp module, StringRef entryName,
     PassManager integer(module.getContext());
     integer.addPass(createQntLowerToIntegerPass());
     integer.addPass(createCanonicalizerPass());
+    integer.addPass(createQntLowerToArithPass());
+    integer.addPass(createCanonicalizerPass());
     if (failed(integer.run(module)))
       return failure();
   }
@@ -111,7 +113,7 @@ CompiledModel::compile(ModuleOp module, StringRef entryName,
       return;
     op->emitError() << "'" << op->getName()
                     << "' cannot be compiled for the CPU yet (the CPU target "
-                       "runs integer-only IR: quantize the model first)";
+                       "runs quantized models: quantize the model first)";
     blocked = true;
   });
   if (blocked)

@@ -1,0 +1,298 @@
+//===- LowerToArith.cpp - fixed_point_mul, quantize, dequantize to arith --===//
+//
+// Part of the quant project.
+//
+//===----------------------------------------------------------------------===//
+//
+// qnt-lower-to-arith: the last qnt ops of integer-only IR become
+// linalg.generic ops over arith, computing exactly what the runtime core
+// computes (gemmlowp SaturatingRoundingDoublingHighMul and
+// RoundingDivideByPOT, TFLite MultiplyByQuantizedMultiplier with the
+// project's saturating left shift, TOSA apply_scale_32; QuantParams.h's
+// quantizeValue / dequantizeValue). Everything is done in i64 (f64 for the
+// float edges) with selects, so that the bodies vectorize later.
+//
+//===----------------------------------------------------------------------===//
+
+#include "IntegerBuilder.h"
+#include "Patterns.h"
+
+#include "qc/Conversion/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+#include <algorithm>
+
+namespace qc {
+#define GEN_PASS_DEF_QNTLOWERTOARITHPASS
+#include "qc/Conversion/Passes.h.inc"
+} // namespace qc
+
+using namespace mlir;
+using namespace qc;
+using namespace qc::lowering;
+using namespace qc::qnt;
+
+namespace {
+
+/// Scalar emission helpers over one builder and location.
+struct Emitter {
+  OpBuilder &b;
+  Location loc;
+  Type i64t = b.getI64Type();
+
+  Value c(int64_t v) { return constInt(b, loc, i64t, v); }
+  Value add(Value x, Value y) { return arith::AddIOp::create(b, loc, x, y); }
+  Value sub(Value x, Value y) { return arith::SubIOp::create(b, loc, x, y); }
+  Value mul(Value x, Value y) { return arith::MulIOp::create(b, loc, x, y); }
+  Value shl(Value x, Value y) { return arith::ShLIOp::create(b, loc, x, y); }
+  Value shr(Value x, Value y) { return arith::ShRSIOp::create(b, loc, x, y); }
+  Value band(Value x, Value y) { return arith::AndIOp::create(b, loc, x, y); }
+  Value cmp(arith::CmpIPredicate p, Value x, Value y) {
+    return arith::CmpIOp::create(b, loc, p, x, y);
+  }
+  Value select(Value c, Value x, Value y) {
+    return arith::SelectOp::create(b, loc, c, x, y);
+  }
+  Value clamp(Value x, int64_t lo, int64_t hi) {
+    x = arith::MaxSIOp::create(b, loc, x, c(lo));
+    return arith::MinSIOp::create(b, loc, x, c(hi));
+  }
+  Value zext(Value bit) { return arith::ExtUIOp::create(b, loc, i64t, bit); }
+
+  /// gemmlowp SaturatingRoundingDoublingHighMul on i64-held int32 values.
+  Value srdhm(Value a, Value m) {
+    Value p = mul(a, m);
+    Value nudge = select(cmp(arith::CmpIPredicate::sge, p, c(0)),
+                         c(int64_t(1) << 30), c(1 - (int64_t(1) << 30)));
+    Value r = arith::DivSIOp::create(b, loc, add(p, nudge), c(int64_t(1) << 31));
+    Value overflow = band(cmp(arith::CmpIPredicate::eq, a, c(INT32_MIN)),
+                          cmp(arith::CmpIPredicate::eq, m, c(INT32_MIN)));
+    return select(overflow, c(INT32_MAX), r);
+  }
+
+  /// gemmlowp RoundingDivideByPOT (exponent in [0, 31], held in i64).
+  Value rdbpot(Value x, Value e) {
+    Value mask = sub(shl(c(1), e), c(1));
+    Value rem = band(x, mask);
+    Value negative = zext(cmp(arith::CmpIPredicate::slt, x, c(0)));
+    Value thr = add(shr(mask, c(1)), negative);
+    return add(shr(x, e), zext(cmp(arith::CmpIPredicate::sgt, rem, thr)));
+  }
+
+  /// qc_multiply_by_quantized_multiplier with left/right precomputed.
+  Value gemmlowp(Value x, Value m0, Value left, Value right) {
+    Value shifted = clamp(shl(x, left), INT32_MIN, INT32_MAX);
+    return rdbpot(srdhm(shifted, m0), right);
+  }
+
+  /// TOSA apply_scale_32 with shift s = 31 - shift, clamped to [2, 62].
+  Value tosa(Value x, Value m, Value s, bool doubleRound) {
+    Value round = shl(c(1), sub(s, c(1)));
+    if (doubleRound) {
+      Value bump = select(cmp(arith::CmpIPredicate::sge, x, c(0)),
+                          c(int64_t(1) << 30), c(-(int64_t(1) << 30)));
+      round = select(cmp(arith::CmpIPredicate::sgt, s, c(31)),
+                     add(round, bump), round);
+    }
+    return clamp(shr(add(mul(x, m), round), s), INT32_MIN, INT32_MAX);
+  }
+};
+
+/// Per-entry parameters as i64: (m0, left, right) for gemmlowp, (m0, s, -)
+/// for TOSA, with the runtime core's clamps applied at compile time.
+std::array<int64_t, 3> entryParams(FixedPointMulOp op, size_t i) {
+  int64_t m0 = op.getMultiplier()[i], shift = op.getShift()[i];
+  if (op.getRounding() == RoundingMode::gemmlowp)
+    return {m0, std::min<int64_t>(std::max<int64_t>(shift, 0), 31),
+            std::min<int64_t>(std::max<int64_t>(-shift, 0), 31)};
+  return {m0, std::clamp<int64_t>(31 - shift, 2, 62), 0};
+}
+
+struct LowerFixedPointMul : OpRewritePattern<FixedPointMulOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(FixedPointMulOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto type = op.getType();
+    int64_t rank = type.getRank();
+    size_t n = op.getMultiplier().size();
+    AffineMap id = rewriter.getMultiDimIdentityMap(rank);
+    SmallVector<Value> inputs = {op.getInput()};
+    SmallVector<AffineMap> maps = {id};
+    if (n > 1) {
+      // One constant tensor per parameter, indexed along the axis.
+      std::array<std::vector<int64_t>, 3> params;
+      for (size_t i = 0; i < n; ++i)
+        for (int k = 0; k < 3; ++k)
+          params[k].push_back(entryParams(op, i)[k]);
+      AffineMap axis = AffineMap::get(
+          rank, 0, getAffineDimExpr(*op.getAxis(), rewriter.getContext()));
+      for (int k = 0; k < 3; ++k) {
+        inputs.push_back(constTensor(rewriter, loc, {static_cast<int64_t>(n)},
+                                     rewriter.getI64Type(), params[k]));
+        maps.push_back(axis);
+      }
+    }
+    RoundingMode mode = op.getRounding();
+    std::array<int64_t, 3> uniform = entryParams(op, 0);
+    Value result = mapElementwise(
+        rewriter, loc, inputs, maps, type,
+        [&](OpBuilder &nb, Location nl, ValueRange args) {
+          Emitter e{nb, nl};
+          Value x = arith::ExtSIOp::create(nb, nl, e.i64t, args[0]);
+          Value m0 = n > 1 ? args[1] : e.c(uniform[0]);
+          Value p1 = n > 1 ? args[2] : e.c(uniform[1]);
+          Value p2 = n > 1 ? args[3] : e.c(uniform[2]);
+          Value r = mode == RoundingMode::gemmlowp
+                        ? e.gemmlowp(x, m0, p1, p2)
+                        : e.tosa(x, m0, p1, mode == RoundingMode::tosa_double);
+          return arith::TruncIOp::create(nb, nl, nb.getI32Type(), r)
+              .getResult();
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+/// Per-axis scales/zero points as constant tensors (f64, i64) on `axis`.
+LogicalResult perAxisOperands(PatternRewriter &b, Location loc,
+                              UniformType q, int64_t rank,
+                              SmallVectorImpl<Value> &inputs,
+                              SmallVectorImpl<AffineMap> &maps) {
+  if (q.isPerTensor())
+    return success();
+  if (q.isPerGroup())
+    return failure();
+  auto scales = q.getScales().asArrayRef();
+  auto f64 = b.getF64Type();
+  auto scaleType = RankedTensorType::get({static_cast<int64_t>(scales.size())}, f64);
+  inputs.push_back(arith::ConstantOp::create(
+      b, loc, scaleType, DenseElementsAttr::get(scaleType, scales)));
+  std::vector<int64_t> zps(q.getZeroPoints().asArrayRef().begin(),
+                           q.getZeroPoints().asArrayRef().end());
+  inputs.push_back(constTensor(b, loc, {static_cast<int64_t>(zps.size())},
+                               b.getI64Type(), zps));
+  AffineMap axis =
+      AffineMap::get(rank, 0, getAffineDimExpr(q.getAxis(), b.getContext()));
+  maps.push_back(axis);
+  maps.push_back(axis);
+  return success();
+}
+
+Value constF64(OpBuilder &b, Location loc, double v) {
+  return arith::ConstantOp::create(b, loc, b.getF64FloatAttr(v));
+}
+
+/// rt::quantizeValue: clamp(round_half_away(r / S) + Z, lo, hi), NaN -> Z.
+/// |r / S| is capped at 2^40 before the conversion to an integer: beyond
+/// that the clamp decides anyway, and below it t + 0.5 is exact, so
+/// truncation of |t| + 0.5 is std::round.
+struct LowerQuantize : OpRewritePattern<QuantizeOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(QuantizeOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    UniformType q = getUniformElementType(op.getType());
+    auto inType = op.getInput().getType();
+    int64_t rank = inType.getRank();
+    SmallVector<Value> inputs = {op.getInput()};
+    SmallVector<AffineMap> maps = {rewriter.getMultiDimIdentityMap(rank)};
+    if (failed(perAxisOperands(rewriter, loc, q, rank, inputs, maps)))
+      return rewriter.notifyMatchFailure(op, "per-group quantize");
+    auto storage = IntegerType::get(getContext(), q.getStorageWidth());
+    int64_t lo = std::max<int64_t>(q.getStorageMin(), INT32_MIN);
+    int64_t hi = std::min<int64_t>(q.getStorageMax(), INT32_MAX);
+    double scale = q.getScale();
+    int64_t zp = q.getZeroPoint();
+    Value ints = mapElementwise(
+        rewriter, loc, inputs, maps,
+        RankedTensorType::get(inType.getShape(), storage),
+        [&](OpBuilder &nb, Location nl, ValueRange args) {
+          Emitter e{nb, nl};
+          Value r = arith::ExtFOp::create(nb, nl, nb.getF64Type(), args[0]);
+          Value s = args.size() > 1 ? args[1] : constF64(nb, nl, scale);
+          Value z = args.size() > 1 ? args[2] : e.c(zp);
+          Value t = arith::DivFOp::create(nb, nl, r, s);
+          Value zero = constF64(nb, nl, 0.0);
+          Value negative = arith::CmpFOp::create(
+              nb, nl, arith::CmpFPredicate::OLT, t, zero);
+          Value mag = arith::SelectOp::create(
+              nb, nl, negative, arith::NegFOp::create(nb, nl, t), t);
+          mag = arith::MinNumFOp::create(nb, nl, mag,
+                                         constF64(nb, nl, 1099511627776.0));
+          mag = arith::AddFOp::create(nb, nl, mag, constF64(nb, nl, 0.5));
+          Value rounded = arith::FPToSIOp::create(nb, nl, e.i64t, mag);
+          rounded = e.select(negative, e.sub(e.c(0), rounded), rounded);
+          Value isNaN = arith::CmpFOp::create(nb, nl, arith::CmpFPredicate::UNO,
+                                              t, t);
+          Value value = e.select(isNaN, z, e.add(rounded, z));
+          value = e.clamp(value, lo, hi);
+          return arith::TruncIOp::create(nb, nl, storage, value).getResult();
+        });
+    rewriter.replaceOp(op, fromStorage(rewriter, loc, ints, op.getType()));
+    return success();
+  }
+};
+
+/// rt::dequantizeValue: (q - Z) * S in f64, rounded to the result type.
+struct LowerDequantize : OpRewritePattern<DequantizeOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(DequantizeOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    UniformType q = getUniformElementType(op.getInput().getType());
+    auto outType = op.getType();
+    int64_t rank = outType.getRank();
+    SmallVector<Value> inputs = {toStorage(rewriter, loc, op.getInput())};
+    SmallVector<AffineMap> maps = {rewriter.getMultiDimIdentityMap(rank)};
+    if (failed(perAxisOperands(rewriter, loc, q, rank, inputs, maps)))
+      return rewriter.notifyMatchFailure(op, "per-group dequantize");
+    bool isSigned = q.isSigned();
+    double scale = q.getScale();
+    int64_t zp = q.getZeroPoint();
+    Type elem = outType.getElementType();
+    Value result = mapElementwise(
+        rewriter, loc, inputs, maps, outType,
+        [&](OpBuilder &nb, Location nl, ValueRange args) {
+          Emitter e{nb, nl};
+          Value x = extend(nb, nl, args[0], isSigned, e.i64t);
+          Value s = args.size() > 1 ? args[1] : constF64(nb, nl, scale);
+          Value z = args.size() > 1 ? args[2] : e.c(zp);
+          Value diff = arith::SIToFPOp::create(nb, nl, nb.getF64Type(),
+                                               e.sub(x, z));
+          Value r = arith::MulFOp::create(nb, nl, diff, s);
+          if (elem.isF64())
+            return r;
+          return arith::TruncFOp::create(nb, nl, elem, r).getResult();
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+struct QntLowerToArith
+    : public qc::impl::QntLowerToArithPassBase<QntLowerToArith> {
+  void runOnOperation() override {
+    RewritePatternSet patterns(&getContext());
+    patterns.add<LowerFixedPointMul, LowerQuantize, LowerDequantize>(
+        &getContext());
+    StorageCastOp::getCanonicalizationPatterns(patterns, &getContext());
+    (void)applyPatternsGreedily(getOperation(), std::move(patterns));
+    bool failedAny = false;
+    getOperation()->walk([&](Operation *op) {
+      if (!isa<QntDialect>(op->getDialect()))
+        return;
+      op->emitError() << "'" << op->getName()
+                      << "' cannot be lowered to arith (quantized function "
+                         "arguments or results, per-group parameters, or ops "
+                         "qnt-lower-to-integer has not rewritten)";
+      failedAny = true;
+    });
+    if (failedAny)
+      signalPassFailure();
+  }
+};
+
+} // namespace
