@@ -187,8 +187,8 @@ Value constF64(OpBuilder &b, Location loc, double v) {
 
 /// rt::quantizeValue: clamp(round_half_away(r / S) + Z, lo, hi), NaN -> Z.
 /// |r / S| is capped at 2^40 before the conversion to an integer: beyond
-/// that the clamp decides anyway, and below it t + 0.5 is exact, so
-/// truncation of |t| + 0.5 is std::round.
+/// that the clamp decides anyway; below it the integer part and the
+/// fraction are exact, and rounding the fraction half up is std::round.
 struct LowerQuantize : OpRewritePattern<QuantizeOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(QuantizeOp op,
@@ -222,8 +222,16 @@ struct LowerQuantize : OpRewritePattern<QuantizeOp> {
               nb, nl, negative, arith::NegFOp::create(nb, nl, t), t);
           mag = arith::MinNumFOp::create(nb, nl, mag,
                                          constF64(nb, nl, 1099511627776.0));
-          mag = arith::AddFOp::create(nb, nl, mag, constF64(nb, nl, 0.5));
-          Value rounded = arith::FPToSIOp::create(nb, nl, e.i64t, mag);
+          // Round half up on |t| without adding 0.5 first: mag + 0.5 can
+          // round up in f64 (0.5 - 2^-54 + 0.5 == 1.0). The truncation and
+          // the fraction are exact below 2^40.
+          Value whole = arith::FPToSIOp::create(nb, nl, e.i64t, mag);
+          Value frac = arith::SubFOp::create(
+              nb, nl, mag,
+              arith::SIToFPOp::create(nb, nl, nb.getF64Type(), whole));
+          Value up = arith::CmpFOp::create(nb, nl, arith::CmpFPredicate::OGE,
+                                           frac, constF64(nb, nl, 0.5));
+          Value rounded = e.add(whole, e.zext(up));
           rounded = e.select(negative, e.sub(e.c(0), rounded), rounded);
           Value isNaN = arith::CmpFOp::create(nb, nl, arith::CmpFPredicate::UNO,
                                               t, t);

@@ -17,6 +17,7 @@
 
 #include "qc/Conversion/Passes.h"
 #include "qc/Dialect/Qnt/IR/QntDialect.h"
+#include "qc/Dialect/Qnt/IR/QntOps.h"
 #include "qc/Interpreter/Interpreter.h"
 #include "qc/Pipelines/Pipelines.h"
 
@@ -96,7 +97,40 @@ CompiledModel::compile(ModuleOp module, StringRef entryName,
       list->push_back(*s);
     }
   f->setAttr("llvm.emit_c_interface", UnitAttr::get(module.getContext()));
+  // qnt annotations (ranges, names) mean nothing to LLVM: drop them from
+  // the signature so the translation does not warn about them.
+  auto qntNames = [](DictionaryAttr attrs) {
+    SmallVector<StringAttr> names;
+    if (attrs)
+      for (NamedAttribute attr : attrs)
+        if (attr.getName().strref().starts_with("qnt."))
+          names.push_back(attr.getName());
+    return names;
+  };
+  for (unsigned i = 0; i < f.getNumArguments(); ++i)
+    for (StringAttr name : qntNames(f.getArgAttrDict(i)))
+      f.removeArgAttr(i, name);
+  for (unsigned i = 0; i < f.getNumResults(); ++i)
+    for (StringAttr name : qntNames(f.getResultAttrDict(i)))
+      f.removeResultAttr(i, name);
 
+  // Float graph ops have no CPU lowering yet: name every one of them.
+  bool blocked = false;
+  module.walk([&](Operation *op) {
+    if (!isa<qnt::QntDialect>(op->getDialect()) ||
+        isa<qnt::QuantizeOp, qnt::DequantizeOp, qnt::StorageCastOp,
+            qnt::FixedPointMulOp>(op) ||
+        llvm::any_of(op->getOperandTypes(), [](Type t) {
+          return qnt::getUniformElementType(t) != nullptr;
+        }))
+      return;
+    op->emitError() << "'" << op->getName()
+                    << "' cannot be compiled for the CPU yet (the CPU target "
+                       "runs quantized models: quantize the model first)";
+    blocked = true;
+  });
+  if (blocked)
+    return failure();
   if (hasQntOps(module)) {
     PassManager integer(module.getContext());
     integer.addPass(createQntLowerToIntegerPass());
@@ -106,18 +140,6 @@ CompiledModel::compile(ModuleOp module, StringRef entryName,
     if (failed(integer.run(module)))
       return failure();
   }
-  // What is left of qnt cannot be compiled yet: say so for every op.
-  bool blocked = false;
-  module.walk([&](Operation *op) {
-    if (!isa<qnt::QntDialect>(op->getDialect()))
-      return;
-    op->emitError() << "'" << op->getName()
-                    << "' cannot be compiled for the CPU yet (the CPU target "
-                       "runs quantized models: quantize the model first)";
-    blocked = true;
-  });
-  if (blocked)
-    return failure();
   PassManager pm(module.getContext());
   buildLoopsToLLVMPipeline(pm);
   if (failed(pm.run(module)))
