@@ -6,11 +6,10 @@
 #   1. quantize: fold batch norms, calibrate on the bundled samples,
 #      choose scales and zero points (--qnt-quantize-pipeline)
 #   2. lower to integer-only IR and check it (--qnt-lower-pipeline)
-#   3. run the float model and the integer-only program on the bundled
-#      test inputs and report their agreement
-#
-# Until the CPU back end lands the programs run in the reference
-# interpreter (quant-run --target=ref).
+#   3. run the float model (reference interpreter) and the quantized model
+#      compiled for this CPU (quant-run --target=cpu, JIT) on the bundled
+#      test inputs, report their agreement, and check that the compiled
+#      int8 results are bit-identical to the reference interpreter's
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -40,8 +39,12 @@ echo
 echo "== 3. run on $model/test.npy (8 images)"
 "$bin/quant-run" "$model/model.mlir" --input "$model/test.npy" \
   --output-dir "$out/float"
+"$bin/quant-run" "$out/quantized.mlir" --target=cpu --bench 100 \
+  --input "$model/test.npy" --output-dir "$out/int8-cpu"
 "$bin/quant-run" "$out/integer.mlir" --input "$model/test.npy" \
-  --output-dir "$out/int8"
+  --output-dir "$out/int8-ref"
 echo
-echo "int8 vs float:"
-"$bin/quant-compare" "$out/float/output0.npy" "$out/int8/output0.npy"
+echo "int8 (compiled for this CPU) vs float:"
+"$bin/quant-compare" "$out/float/output0.npy" "$out/int8-cpu/output0.npy"
+echo "int8 compiled vs int8 reference interpreter:"
+"$bin/quant-compare" "$out/int8-ref/output0.npy" "$out/int8-cpu/output0.npy" --exact
