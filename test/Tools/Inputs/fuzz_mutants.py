@@ -28,7 +28,8 @@ PIPELINE = ["--canonicalize", "--qnt-verify-integer-only",
             "--qnt-import-quant-types", "--qnt-export-quant-types",
             "--qnt-fold-batch-norm", "--qnt-propagate-ranges",
             "--qnt-quantize", "--qnt-lower-to-integer",
-            "--qnt-quantize-pipeline", "--qnt-lower-pipeline"]
+            "--qnt-quantize-pipeline", "--qnt-lower-pipeline",
+            "--qnt-lower-to-arith"]
 
 
 def mutate(text, rng):
