@@ -63,8 +63,8 @@ LogicalResult planLayer(Operation *op, Value input, Value weight, Value bias,
   if (w.groupSize > 0)
     return rewriter.notifyMatchFailure(op, "per-group weights");
   plan.weightZps.assign(w.zeroPoints.begin(), w.zeroPoints.end());
-  plan.symmetricWeights = llvm::all_of(plan.weightZps,
-                                       [](int32_t z) { return z == 0; });
+  plan.symmetricWeights =
+      llvm::all_of(plan.weightZps, [](int32_t z) { return z == 0; });
   rt::QuantParams biasParams;
   if (bias)
     biasParams = paramsOf(bias);
@@ -89,8 +89,8 @@ LogicalResult planLayer(Operation *op, Value input, Value weight, Value bias,
   // + K Z_x Z_w[c], K = terms per output.
   int64_t terms = static_cast<int64_t>(weights->size()) / channels;
   for (int64_t c = 0; c < channels; ++c) {
-    int64_t zw = plan.weightZps.size() == 1 ? plan.weightZps[0]
-                                            : plan.weightZps[c];
+    int64_t zw =
+        plan.weightZps.size() == 1 ? plan.weightZps[0] : plan.weightZps[c];
     folded[c] += terms * int64_t(plan.inputZp) * zw;
   }
   // The accumulator is int32: keep the folded bias in its wrap-around
@@ -111,17 +111,17 @@ Value initialAccumulator(PatternRewriter &b, Location loc,
   auto accType = RankedTensorType::get(shape, i32(ctx));
   Value biasTensor;
   if (!directForm && plan.foldedBias) {
-    biasTensor = constTensor(b, loc, {shape.back()}, i32(ctx), *plan.foldedBias);
+    biasTensor =
+        constTensor(b, loc, {shape.back()}, i32(ctx), *plan.foldedBias);
   } else if (plan.bias) {
     biasTensor = toStorage(b, loc, plan.bias);
   } else {
     return filledTensor(b, loc, shape, i32(ctx), 0);
   }
   AffineMap last = AffineMap::get(rank, 0, getAffineDimExpr(rank - 1, ctx));
-  return mapElementwise(b, loc, {biasTensor}, {last}, accType,
-                        [](OpBuilder &, Location, ValueRange args) {
-                          return args[0];
-                        });
+  return mapElementwise(
+      b, loc, {biasTensor}, {last}, accType,
+      [](OpBuilder &, Location, ValueRange args) { return args[0]; });
 }
 
 /// acc += x * w (folded form) or (x - Z_x) * (w - Z_w[o]) (direct form);
@@ -148,8 +148,7 @@ Value multiplyAccumulate(OpBuilder &b, Location loc, ValueRange args,
 /// (unread) because its map is what gives the window loops their ranges.
 Value subtractWeightZeroPointTerm(PatternRewriter &b, Location loc,
                                   const LayerPlan &plan, Value x, Value w,
-                                  Value acc,
-                                  ArrayRef<AffineMap> maps,
+                                  Value acc, ArrayRef<AffineMap> maps,
                                   ArrayRef<utils::IteratorType> iterators) {
   MLIRContext *ctx = b.getContext();
   ArrayRef<int64_t> shape = plan.resultType.getShape();
@@ -161,9 +160,8 @@ Value subtractWeightZeroPointTerm(PatternRewriter &b, Location loc,
       ArrayRef<AffineMap>{maps[0], maps[1], maps.back()}, iterators,
       [&](OpBuilder &nb, Location nl, ValueRange args) {
         Value v = extend(nb, nl, args[0], isSigned, i32(ctx));
-        linalg::YieldOp::create(nb, nl,
-                                arith::AddIOp::create(nb, nl, args[2], v)
-                                    .getResult());
+        linalg::YieldOp::create(
+            nb, nl, arith::AddIOp::create(nb, nl, args[2], v).getResult());
       });
   std::vector<int64_t> zps(plan.weightZps.begin(), plan.weightZps.end());
   if (zps.size() == 1)
@@ -183,8 +181,7 @@ Value subtractWeightZeroPointTerm(PatternRewriter &b, Location loc,
 /// Builds the accumulation generic, then the output stage.
 Value emitLayer(PatternRewriter &b, Location loc, const LayerPlan &plan,
                 Value x, Value w, ArrayRef<AffineMap> maps,
-                ArrayRef<utils::IteratorType> iterators,
-                AffineMap channelMap) {
+                ArrayRef<utils::IteratorType> iterators, AffineMap channelMap) {
   MLIRContext *ctx = b.getContext();
   bool directForm = !plan.foldedBias;
   Value acc = initialAccumulator(b, loc, plan, directForm);
@@ -193,8 +190,8 @@ Value emitLayer(PatternRewriter &b, Location loc, const LayerPlan &plan,
   bool perChannelZp = directForm && plan.weightZps.size() > 1;
   if (perChannelZp) {
     std::vector<int64_t> zps(plan.weightZps.begin(), plan.weightZps.end());
-    inputs.push_back(constTensor(b, loc, {static_cast<int64_t>(zps.size())},
-                                 i32(ctx), zps));
+    inputs.push_back(
+        constTensor(b, loc, {static_cast<int64_t>(zps.size())}, i32(ctx), zps));
     allMaps.push_back(channelMap);
   }
   allMaps.push_back(maps.back());
@@ -202,12 +199,11 @@ Value emitLayer(PatternRewriter &b, Location loc, const LayerPlan &plan,
   auto generic = linalg::GenericOp::create(
       b, loc, TypeRange{acc.getType()}, inputs, ValueRange{acc}, allMaps,
       iterators, [&](OpBuilder &nb, Location nl, ValueRange args) {
-        Value zp = perChannelZp ? args[2]
-                                : constInt(nb, nl, i32(ctx), uniformZp);
+        Value zp =
+            perChannelZp ? args[2] : constInt(nb, nl, i32(ctx), uniformZp);
         SmallVector<Value> operands = {args[0], args[1], args.back()};
         linalg::YieldOp::create(
-            nb, nl,
-            multiplyAccumulate(nb, nl, operands, plan, directForm, zp));
+            nb, nl, multiplyAccumulate(nb, nl, operands, plan, directForm, zp));
       });
   Value result = generic.getResult(0);
   if (!directForm && !plan.symmetricWeights)
@@ -218,6 +214,30 @@ Value emitLayer(PatternRewriter &b, Location loc, const LayerPlan &plan,
 }
 
 AffineExpr d(unsigned i, MLIRContext *ctx) { return getAffineDimExpr(i, ctx); }
+
+/// The NHWC input of a windowed layer as storage integers, padded with the
+/// input zero point (real 0).
+Value paddedInput(PatternRewriter &b, Location loc, Value input,
+                  ArrayRef<int64_t> padding, const LayerPlan &plan) {
+  return padSpatial(b, loc, toStorage(b, loc, input), padding,
+                    storageBits(plan.inputZp, qtype(input).getStorageWidth()));
+}
+
+/// Input map of a windowed layer over loops (n, oh, ow, o, kh, kw, ...):
+/// (n, oh * s_h + kh * d_h, ow * s_w + kw * d_w, channel).
+AffineMap windowInputMap(MLIRContext *ctx, unsigned loops, ArrayRef<int64_t> s,
+                         ArrayRef<int64_t> dl, AffineExpr channel) {
+  return AffineMap::get(loops, 0,
+                        {d(0, ctx), d(1, ctx) * s[0] + d(4, ctx) * dl[0],
+                         d(2, ctx) * s[1] + d(5, ctx) * dl[1], channel},
+                        ctx);
+}
+
+/// Output map (n, oh, ow, o) of a windowed layer.
+AffineMap windowOutputMap(MLIRContext *ctx, unsigned loops) {
+  return AffineMap::get(loops, 0, {d(0, ctx), d(1, ctx), d(2, ctx), d(3, ctx)},
+                        ctx);
+}
 
 //===----------------------------------------------------------------------===//
 // Patterns
@@ -233,35 +253,30 @@ struct LowerConv2D : OpRewritePattern<Conv2DOp> {
     int64_t outChannels = wShape[0];
     int64_t perChannel = wShape[1] * wShape[2] * wShape[3];
     LayerPlan plan;
-    if (failed(planLayer(op, op.getInput(), op.getWeight(), op.getBias(),
-                         outChannels,
-                         [&](int64_t i) { return i / perChannel; }, rewriter,
-                         plan)))
+    if (failed(planLayer(
+            op, op.getInput(), op.getWeight(), op.getBias(), outChannels,
+            [&](int64_t i) { return i / perChannel; }, rewriter, plan)))
       return failure();
     Location loc = op.getLoc();
     MLIRContext *ctx = rewriter.getContext();
-    Value x = padSpatial(rewriter, loc, toStorage(rewriter, loc, op.getInput()),
-                         op.getPadding(),
-                         storageBits(plan.inputZp,
-                                     qtype(op.getInput()).getStorageWidth()));
+    Value x = paddedInput(rewriter, loc, op.getInput(), op.getPadding(), plan);
     Value w = toStorage(rewriter, loc, op.getWeight());
     ArrayRef<int64_t> s = op.getStrides(), dl = op.getDilations();
     int64_t groups = static_cast<int64_t>(op.getGroups());
     int64_t cinPerGroup = wShape[3], coutPerGroup = outChannels / groups;
     // Loops: n, oh, ow, o, kh, kw, ci.
     AffineExpr inChannel =
-        groups == 1 ? d(6, ctx) : d(3, ctx).floorDiv(coutPerGroup) * cinPerGroup + d(6, ctx);
+        groups == 1
+            ? d(6, ctx)
+            : d(3, ctx).floorDiv(coutPerGroup) * cinPerGroup + d(6, ctx);
     SmallVector<AffineMap> maps = {
-        AffineMap::get(7, 0,
-                       {d(0, ctx), d(1, ctx) * s[0] + d(4, ctx) * dl[0],
-                        d(2, ctx) * s[1] + d(5, ctx) * dl[1], inChannel},
-                       ctx),
+        windowInputMap(ctx, 7, s, dl, inChannel),
         AffineMap::get(7, 0, {d(3, ctx), d(4, ctx), d(5, ctx), d(6, ctx)}, ctx),
-        AffineMap::get(7, 0, {d(0, ctx), d(1, ctx), d(2, ctx), d(3, ctx)}, ctx)};
+        windowOutputMap(ctx, 7)};
     auto p = utils::IteratorType::parallel, r = utils::IteratorType::reduction;
-    Value result = emitLayer(rewriter, loc, plan, x, w, maps,
-                             {p, p, p, p, r, r, r},
-                             AffineMap::get(7, 0, d(3, ctx)));
+    Value result =
+        emitLayer(rewriter, loc, plan, x, w, maps, {p, p, p, p, r, r, r},
+                  AffineMap::get(7, 0, d(3, ctx)));
     rewriter.replaceOp(op, result);
     return success();
   }
@@ -275,39 +290,31 @@ struct LowerDepthwiseConv2D : OpRewritePattern<DepthwiseConv2DOp> {
       return rewriter.notifyMatchFailure(op, "float op");
     ArrayRef<int64_t> wShape = op.getWeight().getType().getShape();
     int64_t outChannels = wShape[3];
-    int64_t multiplier =
-        outChannels / op.getInput().getType().getShape()[3];
+    int64_t multiplier = outChannels / op.getInput().getType().getShape()[3];
     LayerPlan plan;
-    if (failed(planLayer(op, op.getInput(), op.getWeight(), op.getBias(),
-                         outChannels,
-                         [&](int64_t i) { return i % outChannels; }, rewriter,
-                         plan)))
+    if (failed(planLayer(
+            op, op.getInput(), op.getWeight(), op.getBias(), outChannels,
+            [&](int64_t i) { return i % outChannels; }, rewriter, plan)))
       return failure();
     Location loc = op.getLoc();
     MLIRContext *ctx = rewriter.getContext();
-    Value x = padSpatial(rewriter, loc, toStorage(rewriter, loc, op.getInput()),
-                         op.getPadding(),
-                         storageBits(plan.inputZp,
-                                     qtype(op.getInput()).getStorageWidth()));
+    Value x = paddedInput(rewriter, loc, op.getInput(), op.getPadding(), plan);
     Value w = toStorage(rewriter, loc, op.getWeight());
     ArrayRef<int64_t> s = op.getStrides(), dl = op.getDilations();
     // Loops: n, oh, ow, j, kh, kw; output channel j reads input j / M.
     AffineExpr inChannel =
         multiplier == 1 ? d(3, ctx) : d(3, ctx).floorDiv(multiplier);
     SmallVector<AffineMap> maps = {
-        AffineMap::get(6, 0,
-                       {d(0, ctx), d(1, ctx) * s[0] + d(4, ctx) * dl[0],
-                        d(2, ctx) * s[1] + d(5, ctx) * dl[1], inChannel},
-                       ctx),
-        AffineMap::get(6, 0,
-                       {getAffineConstantExpr(0, ctx), d(4, ctx), d(5, ctx),
-                        d(3, ctx)},
-                       ctx),
-        AffineMap::get(6, 0, {d(0, ctx), d(1, ctx), d(2, ctx), d(3, ctx)}, ctx)};
+        windowInputMap(ctx, 6, s, dl, inChannel),
+        AffineMap::get(
+            6, 0,
+            {getAffineConstantExpr(0, ctx), d(4, ctx), d(5, ctx), d(3, ctx)},
+            ctx),
+        windowOutputMap(ctx, 6)};
     auto p = utils::IteratorType::parallel, r = utils::IteratorType::reduction;
-    Value result = emitLayer(rewriter, loc, plan, x, w, maps,
-                             {p, p, p, p, r, r},
-                             AffineMap::get(6, 0, d(3, ctx)));
+    Value result =
+        emitLayer(rewriter, loc, plan, x, w, maps, {p, p, p, p, r, r},
+                  AffineMap::get(6, 0, d(3, ctx)));
     rewriter.replaceOp(op, result);
     return success();
   }
@@ -322,9 +329,9 @@ struct LowerFullyConnected : OpRewritePattern<FullyConnectedOp> {
     ArrayRef<int64_t> wShape = op.getWeight().getType().getShape();
     int64_t k = wShape[1];
     LayerPlan plan;
-    if (failed(planLayer(op, op.getInput(), op.getWeight(), op.getBias(),
-                         wShape[0], [&](int64_t i) { return i / k; },
-                         rewriter, plan)))
+    if (failed(planLayer(
+            op, op.getInput(), op.getWeight(), op.getBias(), wShape[0],
+            [&](int64_t i) { return i / k; }, rewriter, plan)))
       return failure();
     Location loc = op.getLoc();
     MLIRContext *ctx = rewriter.getContext();
@@ -334,10 +341,10 @@ struct LowerFullyConnected : OpRewritePattern<FullyConnectedOp> {
         AffineMap::get(3, 0, {d(1, ctx), d(2, ctx)}, ctx),
         AffineMap::get(3, 0, {d(0, ctx), d(1, ctx)}, ctx)};
     auto p = utils::IteratorType::parallel, r = utils::IteratorType::reduction;
-    Value result = emitLayer(
-        rewriter, loc, plan, toStorage(rewriter, loc, op.getInput()),
-        toStorage(rewriter, loc, op.getWeight()), maps, {p, p, r},
-        AffineMap::get(3, 0, d(1, ctx)));
+    Value result =
+        emitLayer(rewriter, loc, plan, toStorage(rewriter, loc, op.getInput()),
+                  toStorage(rewriter, loc, op.getWeight()), maps, {p, p, r},
+                  AffineMap::get(3, 0, d(1, ctx)));
     rewriter.replaceOp(op, result);
     return success();
   }
@@ -352,8 +359,9 @@ struct LowerMatMul : OpRewritePattern<MatMulOp> {
       return rewriter.notifyMatchFailure(op, "float op");
     int64_t rank = op.getLhs().getType().getRank();
     LayerPlan plan;
-    if (failed(planLayer(op, op.getLhs(), op.getRhs(), Value(), 0,
-                         [](int64_t) { return 0; }, rewriter, plan)))
+    if (failed(planLayer(
+            op, op.getLhs(), op.getRhs(), Value(), 0, [](int64_t) { return 0; },
+            rewriter, plan)))
       return failure();
     plan.foldedBias.reset();
     Location loc = op.getLoc();
@@ -375,10 +383,10 @@ struct LowerMatMul : OpRewritePattern<MatMulOp> {
     SmallVector<utils::IteratorType> iterators(loops,
                                                utils::IteratorType::parallel);
     iterators.back() = utils::IteratorType::reduction;
-    Value result = emitLayer(
-        rewriter, loc, plan, toStorage(rewriter, loc, op.getLhs()),
-        toStorage(rewriter, loc, op.getRhs()), maps, iterators,
-        AffineMap::get(loops, 0, n));
+    Value result =
+        emitLayer(rewriter, loc, plan, toStorage(rewriter, loc, op.getLhs()),
+                  toStorage(rewriter, loc, op.getRhs()), maps, iterators,
+                  AffineMap::get(loops, 0, n));
     rewriter.replaceOp(op, result);
     return success();
   }
@@ -387,6 +395,7 @@ struct LowerMatMul : OpRewritePattern<MatMulOp> {
 } // namespace
 
 void qc::lowering::populateLayerPatterns(RewritePatternSet &patterns) {
-  patterns.add<LowerConv2D, LowerDepthwiseConv2D, LowerFullyConnected,
-               LowerMatMul>(patterns.getContext());
+  patterns
+      .add<LowerConv2D, LowerDepthwiseConv2D, LowerFullyConnected, LowerMatMul>(
+          patterns.getContext());
 }
