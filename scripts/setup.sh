@@ -15,7 +15,7 @@ build_dir="${BUILD_DIR:-$root/build}"
 packages=(
   cmake ninja-build g++ python3 python3-numpy python3-torch
   clang-22 lld-22 llvm-22-dev llvm-22-tools libmlir-22-dev mlir-22-tools
-  libgtest-dev zlib1g-dev
+  libgtest-dev zlib1g-dev libdnnl-dev
 )
 
 missing=()

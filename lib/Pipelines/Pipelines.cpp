@@ -8,6 +8,7 @@
 
 #include "qc/Conversion/Passes.h"
 #include "qc/Dialect/Qnt/Transforms/Passes.h"
+#include "qc/Target/Cpu/Passes.h"
 
 #include "mlir/Conversion/Passes.h"
 #include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
@@ -64,12 +65,19 @@ void qc::buildLoopsToLLVMPipeline(OpPassManager &pm) {
   pm.addPass(createReconcileUnrealizedCastsPass());
 }
 
-void qc::buildCompileCpuPipeline(OpPassManager &pm) {
+void qc::buildCpuCodegenPipeline(OpPassManager &pm,
+                                 const CompileCpuOptions &options) {
   pm.addPass(createQntLowerToIntegerPass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createQntLowerToArithPass());
   pm.addPass(createCanonicalizerPass());
   buildLoopsToLLVMPipeline(pm);
+}
+
+void qc::buildCompileCpuPipeline(OpPassManager &pm,
+                                 const CompileCpuOptions &options) {
+  pm.addPass(createQntStorageBoundaryPass());
+  buildCpuCodegenPipeline(pm, options);
 }
 
 void qc::registerPipelines() {
@@ -87,9 +95,10 @@ void qc::registerPipelines() {
       "Bufferize integer-only IR and lower it through loops to the LLVM "
       "dialect (the naive, portable CPU path)",
       buildLoopsToLLVMPipeline);
-  PassPipelineRegistration<>(
+  PassPipelineRegistration<CompileCpuOptions>(
       "qnt-compile-cpu",
-      "Compile a quantized model for the CPU: integer rewrite, rescales to "
-      "arith, bufferization, loops, LLVM dialect",
+      "Compile a quantized model for the CPU: storage types at the edges, "
+      "integer rewrite, rescales to arith, bufferization, loops, LLVM "
+      "dialect",
       buildCompileCpuPipeline);
 }

@@ -16,6 +16,7 @@
 #include "qc/Dialect/Qnt/IR/QntDialect.h"
 #include "qc/Dialect/Qnt/Transforms/Passes.h"
 #include "qc/Pipelines/Pipelines.h"
+#include "qc/Target/Cpu/Passes.h"
 
 #include "mlir/InitAllDialects.h"
 #include "mlir/InitAllExtensions.h"
@@ -31,5 +32,6 @@ void qc::registerQuantPasses() {
   mlir::registerAllPasses();
   qnt::registerQntPasses();
   registerConversionPasses();
+  registerCpuTargetPasses();
   registerPipelines();
 }

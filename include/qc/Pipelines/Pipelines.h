@@ -60,9 +60,26 @@ void buildLowerPipeline(mlir::OpPassManager &pm);
 /// and vectorization come on top of it.
 void buildLoopsToLLVMPipeline(mlir::OpPassManager &pm);
 
-/// A quantized model to the LLVM dialect for the host CPU:
-/// lower-to-integer, lower-to-arith, then buildLoopsToLLVMPipeline.
-void buildCompileCpuPipeline(mlir::OpPassManager &pm);
+/// Options of --qnt-compile-cpu.
+struct CompileCpuOptions
+    : public mlir::PassPipelineOptions<CompileCpuOptions> {
+  Option<std::string> cpu{
+      *this, "cpu",
+      llvm::cl::desc("Target CPU whose features the kernels may use: native "
+                     "(the host), generic (baseline), or an LLVM CPU name "
+                     "such as x86-64-v3, x86-64-v4, znver5"),
+      llvm::cl::init("native")};
+};
+
+/// Everything after the model's edges have storage types: integer
+/// lowering, kernels, bufferization, LLVM dialect.
+void buildCpuCodegenPipeline(mlir::OpPassManager &pm,
+                             const CompileCpuOptions &options);
+
+/// A quantized model to the LLVM dialect: qnt-storage-boundary, then
+/// buildCpuCodegenPipeline.
+void buildCompileCpuPipeline(mlir::OpPassManager &pm,
+                             const CompileCpuOptions &options);
 
 /// Registers --qnt-quantize-pipeline, --qnt-lower-pipeline,
 /// --qnt-loops-to-llvm and --qnt-compile-cpu.

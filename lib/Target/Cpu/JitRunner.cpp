@@ -20,6 +20,7 @@
 #include "qc/Dialect/Qnt/IR/QntOps.h"
 #include "qc/Interpreter/Interpreter.h"
 #include "qc/Pipelines/Pipelines.h"
+#include "qc/Target/Cpu/Passes.h"
 
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
@@ -42,28 +43,30 @@ struct Signature {
   std::vector<int64_t> shape;
 };
 
+bool isInteger(rt::DType d) {
+  return d != rt::DType::F32 && d != rt::DType::F64 && d != rt::DType::Bool;
+}
+
 /// Words of a ranked memref descriptor.
 size_t descriptorWords(const Signature &s) { return 3 + 2 * s.shape.size(); }
 
-FailureOr<Signature> signatureOf(Type type) {
+/// The user-visible signature of an edge: quantized edges (after
+/// qnt-storage-boundary, `qnt.type` names their quantized type) exchange
+/// their storage integers with the sign of the storage type.
+FailureOr<Signature> signatureOf(Type type, DictionaryAttr attrs) {
   auto ranked = dyn_cast<RankedTensorType>(type);
   if (!ranked || !ranked.hasStaticShape() ||
       isa<qnt::UniformType>(ranked.getElementType()))
     return failure();
-  FailureOr<rt::DType> dtype = getRuntimeDType(ranked.getElementType());
+  Type element = ranked.getElementType();
+  if (auto quantized = attrs ? attrs.getAs<TypeAttr>("qnt.type") : nullptr)
+    if (qnt::UniformType q = qnt::getUniformElementType(quantized.getValue()))
+      element = q.getStorageType();
+  FailureOr<rt::DType> dtype = getRuntimeDType(element);
   if (failed(dtype))
     return failure();
   return Signature{*dtype, std::vector<int64_t>(ranked.getShape().begin(),
                                                 ranked.getShape().end())};
-}
-
-bool hasQntOps(ModuleOp module) {
-  return module
-      .walk([](Operation *op) {
-        return isa<qnt::QntDialect>(op->getDialect()) ? WalkResult::interrupt()
-                                                      : WalkResult::advance();
-      })
-      .wasInterrupted();
 }
 
 } // namespace
@@ -85,17 +88,30 @@ CompiledModel::compile(ModuleOp module, StringRef entryName,
   if (!f)
     return module.emitError("no function @") << entryName;
   auto impl = std::make_unique<Impl>();
-  for (auto [list, types, what] :
-       {std::make_tuple(&impl->args, f.getArgumentTypes(), "argument"),
-        std::make_tuple(&impl->results, f.getResultTypes(), "result")})
-    for (Type t : types) {
-      FailureOr<Signature> s = signatureOf(t);
-      if (failed(s))
-        return f.emitError("the CPU target needs static tensors of float or "
-                           "integer elements at the model's edges; ")
-               << what << " type " << t << " is not";
-      list->push_back(*s);
-    }
+  {
+    PassManager boundary(module.getContext());
+    boundary.addPass(createQntStorageBoundaryPass());
+    if (failed(boundary.run(module)))
+      return failure();
+  }
+  for (unsigned i = 0; i < f.getNumArguments(); ++i) {
+    FailureOr<Signature> s =
+        signatureOf(f.getArgumentTypes()[i], f.getArgAttrDict(i));
+    if (failed(s))
+      return f.emitError("the CPU target needs static tensors at the "
+                         "model's edges; argument ")
+             << i << " is " << f.getArgumentTypes()[i];
+    impl->args.push_back(*s);
+  }
+  for (unsigned i = 0; i < f.getNumResults(); ++i) {
+    FailureOr<Signature> s =
+        signatureOf(f.getResultTypes()[i], f.getResultAttrDict(i));
+    if (failed(s))
+      return f.emitError("the CPU target needs static tensors at the "
+                         "model's edges; result ")
+             << i << " is " << f.getResultTypes()[i];
+    impl->results.push_back(*s);
+  }
   f->setAttr("llvm.emit_c_interface", UnitAttr::get(module.getContext()));
   // qnt annotations (ranges, names) mean nothing to LLVM: drop them from
   // the signature so the translation does not warn about them.
@@ -131,17 +147,10 @@ CompiledModel::compile(ModuleOp module, StringRef entryName,
   });
   if (blocked)
     return failure();
-  if (hasQntOps(module)) {
-    PassManager integer(module.getContext());
-    integer.addPass(createQntLowerToIntegerPass());
-    integer.addPass(createCanonicalizerPass());
-    integer.addPass(createQntLowerToArithPass());
-    integer.addPass(createCanonicalizerPass());
-    if (failed(integer.run(module)))
-      return failure();
-  }
   PassManager pm(module.getContext());
-  buildLoopsToLLVMPipeline(pm);
+  CompileCpuOptions pipelineOptions;
+  pipelineOptions.cpu = target.cpu;
+  buildCpuCodegenPipeline(pm, pipelineOptions);
   if (failed(pm.run(module)))
     return module.emitError("lowering for the CPU failed (see above)");
 
@@ -154,7 +163,6 @@ CompiledModel::compile(ModuleOp module, StringRef entryName,
   auto optimize = makeOptimizingTransformer(3, 0, nullptr);
   options.transformer = optimize;
   options.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
-  (void)target; // the JIT compiles for the host CPU
   auto engine = ExecutionEngine::create(module, options);
   if (!engine)
     return module.emitError("JIT compilation failed: ")
@@ -216,6 +224,12 @@ LogicalResult CompiledModel::run(ArrayRef<rt::Tensor> inputs,
   std::vector<rt::Tensor> buffers(inputs.begin(), inputs.end());
   std::vector<std::vector<int64_t>> descriptors;
   for (size_t i = 0; i < buffers.size(); ++i) {
+    // The interpreter holds quantized values widened (i32); the compiled
+    // code takes the storage integers.
+    if (buffers[i].dtype() != m.args[i].dtype &&
+        buffers[i].shape() == m.args[i].shape &&
+        isInteger(buffers[i].dtype()) && isInteger(m.args[i].dtype))
+      buffers[i] = buffers[i].castTo(m.args[i].dtype);
     if (buffers[i].dtype() != m.args[i].dtype ||
         buffers[i].shape() != m.args[i].shape) {
       error = "input " + std::to_string(i) + " is " + buffers[i].describe();
