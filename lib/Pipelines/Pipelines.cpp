@@ -44,7 +44,7 @@ void qc::buildLowerPipeline(OpPassManager &pm) {
   pm.addPass(qnt::createQntVerifyIntegerOnlyPass(verify));
 }
 
-void qc::buildLoopsToLLVMPipeline(OpPassManager &pm) {
+void qc::buildLoopsToLLVMPipeline(OpPassManager &pm, StringRef cpu) {
   bufferization::OneShotBufferizePassOptions bufferize;
   bufferize.bufferizeFunctionBoundaries = true;
   bufferize.functionBoundaryTypeConversion =
@@ -52,11 +52,17 @@ void qc::buildLoopsToLLVMPipeline(OpPassManager &pm) {
   pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
   bufferization::buildBufferDeallocationPipeline(pm);
   pm.addPass(createConvertBufferizationToMemRefPass());
+  QntCpuVnniPassOptions vnni;
+  vnni.cpu = cpu.str();
+  pm.addPass(createQntCpuVnniPass(vnni));
   pm.addPass(createQntCopiesToLinalgPass());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  pm.addPass(createConvertVectorToSCFPass());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createConvertVectorToLLVMPass());
+  pm.addPass(createUBToLLVMConversionPass());
   pm.addPass(createConvertMathToLLVMPass());
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());
   pm.addPass(createArithToLLVMConversionPass());
@@ -67,11 +73,18 @@ void qc::buildLoopsToLLVMPipeline(OpPassManager &pm) {
 
 void qc::buildCpuCodegenPipeline(OpPassManager &pm,
                                  const CompileCpuOptions &options) {
+  // Float graph ops (a float model, or float layers of a mixed one) become
+  // f32 linalg; quantized ones the integer kernels.
+  pm.addPass(createQntLowerFloatToLinalgPass());
   pm.addPass(createQntLowerToIntegerPass());
   pm.addPass(createCanonicalizerPass());
+  pm.addPass(createQntCpuGemmKernelsPass());
   pm.addPass(createQntLowerToArithPass());
   pm.addPass(createCanonicalizerPass());
-  buildLoopsToLLVMPipeline(pm);
+  buildLoopsToLLVMPipeline(pm, options.cpu);
+  QntCpuTargetAttrsPassOptions attrs;
+  attrs.cpu = options.cpu;
+  pm.addPass(createQntCpuTargetAttrsPass(attrs));
 }
 
 void qc::buildCompileCpuPipeline(OpPassManager &pm,
@@ -94,7 +107,7 @@ void qc::registerPipelines() {
       "qnt-loops-to-llvm",
       "Bufferize integer-only IR and lower it through loops to the LLVM "
       "dialect (the naive, portable CPU path)",
-      buildLoopsToLLVMPipeline);
+      [](OpPassManager &pm) { buildLoopsToLLVMPipeline(pm); });
   PassPipelineRegistration<CompileCpuOptions>(
       "qnt-compile-cpu",
       "Compile a quantized model for the CPU: storage types at the edges, "

@@ -48,6 +48,11 @@ static cl::opt<std::string>
     target("target", cl::init("ref"),
            cl::desc("Where to run: ref (the reference interpreter) or cpu "
                     "(compiled for the host and run, JIT)"));
+static cl::opt<std::string>
+    cpu("cpu", cl::init("native"),
+        cl::desc("With --target=cpu: the CPU whose instructions the kernels "
+                 "may use (native, generic, or an LLVM CPU name such as "
+                 "x86-64-v3); the code must still run on this host"));
 static cl::opt<unsigned>
     benchRuns("bench", cl::init(0),
               cl::desc("With --target=cpu: also time N runs of the first "
@@ -246,7 +251,7 @@ int main(int argc, char **argv) {
   std::vector<std::vector<qc::rt::Tensor>> runs;
   if (target == "cpu") {
     auto compiled =
-        qc::CompiledModel::compile(*module, f.getSymName(), qc::CpuTarget{});
+        qc::CompiledModel::compile(*module, f.getSymName(), qc::CpuTarget{cpu});
     if (failed(compiled))
       return 1;
     for (size_t s = 0; s < count; ++s) {
@@ -262,6 +267,8 @@ int main(int argc, char **argv) {
       std::vector<qc::rt::Tensor> args, results;
       for (auto &samples : perArg)
         args.push_back(samples[0]);
+      args = (*compiled)->adaptInputs(args);
+      (void)(*compiled)->run(args, results, error); // warm-up
       auto start = std::chrono::steady_clock::now();
       for (unsigned r = 0; r < benchRuns; ++r)
         (void)(*compiled)->run(args, results, error);

@@ -8,9 +8,11 @@
 #define QC_CONVERSION_PASSES_H
 
 #include "qc/Conversion/QntToInteger/QntToInteger.h"
+#include "qc/Conversion/QntToLinalgFloat/QntToLinalgFloat.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Pass/Pass.h"
 

@@ -72,6 +72,54 @@ def QntLowerToArithPass : Pass<"qnt-lower-to-arith"> {
   ];
 }
 
+def QntLowerFloatToLinalgPass : Pass<"qnt-lower-float-to-linalg"> {
+  let summary = "Rewrite float graph ops into upstream linalg/tensor/arith/math";
+  let description = [{
+    Every qnt graph op on float tensors becomes upstream IR on the same
+    element type, with the semantics of the reference float kernels
+    (runtime/lib/FloatKernels.cpp) that `quant-run --target=ref` runs:
+
+    - conv2d: `linalg.conv_2d_nhwc_fhwc` (OHWI weights are FHWC), or
+      `linalg.conv_2d_nhwgc_gfhwc` on group-expanded tensors when
+      `groups > 1`; depthwise_conv2d: `linalg.depthwise_conv_2d_nhwc_hwc`
+      (multiplier 1) or `_hwcm` on the reshaped `[1, KH, KW, C * M]`
+      weight; padding is a `tensor.pad` with 0 and the bias is broadcast
+      into the accumulator;
+    - fully_connected: `linalg.matmul` reading the `[O, K]` weight
+      transposed through its indexing map; matmul: `linalg.matmul` or
+      `linalg.batch_matmul` (leading batch dimensions collapsed);
+    - max_pool2d: `tensor.pad` with -inf and `linalg.pooling_nhwc_max`;
+      avg_pool2d: `tensor.pad` with 0, `linalg.pooling_nhwc_sum` and a
+      division by the kernel size or by the number of real positions in
+      each window (`count_include_pad`); global_avg_pool: a sum over the
+      whole plane divided by `H * W`;
+    - batch_norm: `(x - mean) * (gamma / sqrt(variance + epsilon)) + beta`;
+      add, mul (numpy broadcasting through indexing maps), relu, relu6 and
+      clamp (`x < lo ? lo : x > hi ? hi : x`, so NaN passes through): one
+      `linalg.generic` each;
+    - softmax: max, `exp(x - max)`, sum, divide, four `linalg.generic` ops;
+    - pad: `tensor.pad`; reshape: `tensor.collapse_shape` +
+      `tensor.expand_shape`; transpose: `linalg.transpose`; concat:
+      `tensor.concat`.
+
+    Sums accumulate in the element type (the reference accumulates in
+    double and rounds once), so layers, pools, batch norm and softmax agree
+    with the reference to within rounding; add, mul, relu, relu6, clamp,
+    max pooling and the data movement ops are exact.
+
+    Ops on quantized tensors and the casts between float and quantized
+    tensors are left alone for `qnt-lower-to-integer`. A float op that
+    cannot be lowered (dynamic shapes, pooling padding as large as the
+    kernel) is reported, all of them at once.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::math::MathDialect",
+    "::mlir::tensor::TensorDialect",
+  ];
+}
+
 def QntCopiesToLinalgPass : Pass<"qnt-copies-to-linalg"> {
   let summary = "Rewrite memref.copy into linalg.copy";
   let description = [{

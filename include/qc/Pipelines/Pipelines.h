@@ -58,7 +58,9 @@ void buildLowerPipeline(mlir::OpPassManager &pm);
 /// function boundaries, buffer deallocation, linalg to loops, and the
 /// conversions to LLVM. The naive loop path: correct and portable; tiling
 /// and vectorization come on top of it.
-void buildLoopsToLLVMPipeline(mlir::OpPassManager &pm);
+/// `cpu` decides whether dot products become VNNI instructions.
+void buildLoopsToLLVMPipeline(mlir::OpPassManager &pm,
+                              llvm::StringRef cpu = "generic");
 
 /// Options of --qnt-compile-cpu.
 struct CompileCpuOptions

@@ -18,6 +18,7 @@
 #include "Patterns.h"
 
 #include "qc/Conversion/Passes.h"
+#include "qc/Conversion/QntToInteger/FixedPointEmitter.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
@@ -36,78 +37,11 @@ using namespace qc::qnt;
 
 namespace {
 
-/// Scalar emission helpers over one builder and location.
-struct Emitter {
-  OpBuilder &b;
-  Location loc;
-  Type i64t = b.getI64Type();
-
-  Value c(int64_t v) { return constInt(b, loc, i64t, v); }
-  Value add(Value x, Value y) { return arith::AddIOp::create(b, loc, x, y); }
-  Value sub(Value x, Value y) { return arith::SubIOp::create(b, loc, x, y); }
-  Value mul(Value x, Value y) { return arith::MulIOp::create(b, loc, x, y); }
-  Value shl(Value x, Value y) { return arith::ShLIOp::create(b, loc, x, y); }
-  Value shr(Value x, Value y) { return arith::ShRSIOp::create(b, loc, x, y); }
-  Value band(Value x, Value y) { return arith::AndIOp::create(b, loc, x, y); }
-  Value cmp(arith::CmpIPredicate p, Value x, Value y) {
-    return arith::CmpIOp::create(b, loc, p, x, y);
-  }
-  Value select(Value c, Value x, Value y) {
-    return arith::SelectOp::create(b, loc, c, x, y);
-  }
-  Value clamp(Value x, int64_t lo, int64_t hi) {
-    x = arith::MaxSIOp::create(b, loc, x, c(lo));
-    return arith::MinSIOp::create(b, loc, x, c(hi));
-  }
-  Value zext(Value bit) { return arith::ExtUIOp::create(b, loc, i64t, bit); }
-
-  /// gemmlowp SaturatingRoundingDoublingHighMul on i64-held int32 values.
-  Value srdhm(Value a, Value m) {
-    Value p = mul(a, m);
-    Value nudge = select(cmp(arith::CmpIPredicate::sge, p, c(0)),
-                         c(int64_t(1) << 30), c(1 - (int64_t(1) << 30)));
-    Value r = arith::DivSIOp::create(b, loc, add(p, nudge), c(int64_t(1) << 31));
-    Value overflow = band(cmp(arith::CmpIPredicate::eq, a, c(INT32_MIN)),
-                          cmp(arith::CmpIPredicate::eq, m, c(INT32_MIN)));
-    return select(overflow, c(INT32_MAX), r);
-  }
-
-  /// gemmlowp RoundingDivideByPOT (exponent in [0, 31], held in i64).
-  Value rdbpot(Value x, Value e) {
-    Value mask = sub(shl(c(1), e), c(1));
-    Value rem = band(x, mask);
-    Value negative = zext(cmp(arith::CmpIPredicate::slt, x, c(0)));
-    Value thr = add(shr(mask, c(1)), negative);
-    return add(shr(x, e), zext(cmp(arith::CmpIPredicate::sgt, rem, thr)));
-  }
-
-  /// qc_multiply_by_quantized_multiplier with left/right precomputed.
-  Value gemmlowp(Value x, Value m0, Value left, Value right) {
-    Value shifted = clamp(shl(x, left), INT32_MIN, INT32_MAX);
-    return rdbpot(srdhm(shifted, m0), right);
-  }
-
-  /// TOSA apply_scale_32 with shift s = 31 - shift, clamped to [2, 62].
-  Value tosa(Value x, Value m, Value s, bool doubleRound) {
-    Value round = shl(c(1), sub(s, c(1)));
-    if (doubleRound) {
-      Value bump = select(cmp(arith::CmpIPredicate::sge, x, c(0)),
-                          c(int64_t(1) << 30), c(-(int64_t(1) << 30)));
-      round = select(cmp(arith::CmpIPredicate::sgt, s, c(31)),
-                     add(round, bump), round);
-    }
-    return clamp(shr(add(mul(x, m), round), s), INT32_MIN, INT32_MAX);
-  }
-};
-
 /// Per-entry parameters as i64: (m0, left, right) for gemmlowp, (m0, s, -)
 /// for TOSA, with the runtime core's clamps applied at compile time.
 std::array<int64_t, 3> entryParams(FixedPointMulOp op, size_t i) {
-  int64_t m0 = op.getMultiplier()[i], shift = op.getShift()[i];
-  if (op.getRounding() == RoundingMode::gemmlowp)
-    return {m0, std::min<int64_t>(std::max<int64_t>(shift, 0), 31),
-            std::min<int64_t>(std::max<int64_t>(-shift, 0), 31)};
-  return {m0, std::clamp<int64_t>(31 - shift, 2, 62), 0};
+  return fixedPointParams(op.getRounding() == RoundingMode::gemmlowp,
+                          op.getMultiplier()[i], op.getShift()[i]);
 }
 
 struct LowerFixedPointMul : OpRewritePattern<FixedPointMulOp> {
@@ -140,8 +74,8 @@ struct LowerFixedPointMul : OpRewritePattern<FixedPointMulOp> {
     Value result = mapElementwise(
         rewriter, loc, inputs, maps, type,
         [&](OpBuilder &nb, Location nl, ValueRange args) {
-          Emitter e{nb, nl};
-          Value x = arith::ExtSIOp::create(nb, nl, e.i64t, args[0]);
+          FixedPointEmitter e{nb, nl, nb.getI64Type()};
+          Value x = arith::ExtSIOp::create(nb, nl, e.t, args[0]);
           Value m0 = n > 1 ? args[1] : e.c(uniform[0]);
           Value p1 = n > 1 ? args[2] : e.c(uniform[1]);
           Value p2 = n > 1 ? args[3] : e.c(uniform[2]);
@@ -210,7 +144,7 @@ struct LowerQuantize : OpRewritePattern<QuantizeOp> {
         rewriter, loc, inputs, maps,
         RankedTensorType::get(inType.getShape(), storage),
         [&](OpBuilder &nb, Location nl, ValueRange args) {
-          Emitter e{nb, nl};
+          FixedPointEmitter e{nb, nl, nb.getI64Type()};
           Value r = arith::ExtFOp::create(nb, nl, nb.getF64Type(), args[0]);
           Value s = args.size() > 1 ? args[1] : constF64(nb, nl, scale);
           Value z = args.size() > 1 ? args[2] : e.c(zp);
@@ -225,7 +159,7 @@ struct LowerQuantize : OpRewritePattern<QuantizeOp> {
           // Round half up on |t| without adding 0.5 first: mag + 0.5 can
           // round up in f64 (0.5 - 2^-54 + 0.5 == 1.0). The truncation and
           // the fraction are exact below 2^40.
-          Value whole = arith::FPToSIOp::create(nb, nl, e.i64t, mag);
+          Value whole = arith::FPToSIOp::create(nb, nl, e.t, mag);
           Value frac = arith::SubFOp::create(
               nb, nl, mag,
               arith::SIToFPOp::create(nb, nl, nb.getF64Type(), whole));
@@ -264,8 +198,8 @@ struct LowerDequantize : OpRewritePattern<DequantizeOp> {
     Value result = mapElementwise(
         rewriter, loc, inputs, maps, outType,
         [&](OpBuilder &nb, Location nl, ValueRange args) {
-          Emitter e{nb, nl};
-          Value x = extend(nb, nl, args[0], isSigned, e.i64t);
+          FixedPointEmitter e{nb, nl, nb.getI64Type()};
+          Value x = extend(nb, nl, args[0], isSigned, e.t);
           Value s = args.size() > 1 ? args[1] : constF64(nb, nl, scale);
           Value z = args.size() > 1 ? args[2] : e.c(zp);
           Value diff = arith::SIToFPOp::create(nb, nl, nb.getF64Type(),

@@ -130,23 +130,6 @@ CompiledModel::compile(ModuleOp module, StringRef entryName,
     for (StringAttr name : qntNames(f.getResultAttrDict(i)))
       f.removeResultAttr(i, name);
 
-  // Float graph ops have no CPU lowering yet: name every one of them.
-  bool blocked = false;
-  module.walk([&](Operation *op) {
-    if (!isa<qnt::QntDialect>(op->getDialect()) ||
-        isa<qnt::QuantizeOp, qnt::DequantizeOp, qnt::StorageCastOp,
-            qnt::FixedPointMulOp>(op) ||
-        llvm::any_of(op->getOperandTypes(), [](Type t) {
-          return qnt::getUniformElementType(t) != nullptr;
-        }))
-      return;
-    op->emitError() << "'" << op->getName()
-                    << "' cannot be compiled for the CPU yet (the CPU target "
-                       "runs quantized models: quantize the model first)";
-    blocked = true;
-  });
-  if (blocked)
-    return failure();
   PassManager pm(module.getContext());
   CompileCpuOptions pipelineOptions;
   pipelineOptions.cpu = target.cpu;
@@ -196,6 +179,13 @@ static rt::Tensor readResult(const int64_t *words, const Signature &s) {
   auto *base = reinterpret_cast<const unsigned char *>(
       static_cast<intptr_t>(words[1]));
   int64_t offset = words[2];
+  // Row-major results (the usual case) are one copy.
+  std::vector<int64_t> rowMajor = rt::stridesOf(s.shape);
+  if (offset == 0 &&
+      std::equal(rowMajor.begin(), rowMajor.end(), words + 3 + rank)) {
+    std::memcpy(out.raw(), base, out.byteSize());
+    return out;
+  }
   std::vector<int64_t> index(rank, 0);
   for (int64_t flat = 0, n = out.numElements(); flat < n; ++flat) {
     int64_t at = offset;
@@ -209,6 +199,18 @@ static rt::Tensor readResult(const int64_t *words, const Signature &s) {
     }
   }
   return out;
+}
+
+std::vector<rt::Tensor>
+CompiledModel::adaptInputs(ArrayRef<rt::Tensor> inputs) const {
+  std::vector<rt::Tensor> adapted(inputs.begin(), inputs.end());
+  for (size_t i = 0; i < adapted.size() && i < impl_->args.size(); ++i) {
+    const Signature &s = impl_->args[i];
+    if (adapted[i].dtype() != s.dtype && adapted[i].shape() == s.shape &&
+        isInteger(adapted[i].dtype()) && isInteger(s.dtype))
+      adapted[i] = adapted[i].castTo(s.dtype);
+  }
+  return adapted;
 }
 
 LogicalResult CompiledModel::run(ArrayRef<rt::Tensor> inputs,

@@ -8,11 +8,12 @@
 // CHECK: output0: i32[4x3]
 // RUN: quant-compare %t/ref/output0.npy %t/cpu/output0.npy --exact
 //
-// A float qnt model cannot be compiled yet: every op is named.
-// RUN: %python3 -c "import numpy as np; np.save('%t/f.npy', np.zeros(4, dtype=np.float32))"
-// RUN: not quant-run %S/Inputs/float-model.mlir --target=cpu --input %t/f.npy 2>&1 | FileCheck %s --check-prefix=FLOAT
-// FLOAT: float-model.mlir:2:8: error: 'qnt.relu' cannot be compiled for the CPU yet
-// FLOAT: float-model.mlir:3:8: error: 'qnt.softmax' cannot be compiled for the CPU yet
+// A float qnt model compiles too (qnt-lower-float-to-linalg): same results
+// as the reference interpreter, up to float rounding.
+// RUN: %python3 -c "import numpy as np; np.save('%t/f.npy', np.array([-1, 0.5, 2, 3], dtype=np.float32))"
+// RUN: quant-run %S/Inputs/float-model.mlir --target=cpu --input %t/f.npy --output-dir %t/fc
+// RUN: quant-run %S/Inputs/float-model.mlir --input %t/f.npy --output-dir %t/fr
+// RUN: quant-compare %t/fr/output0.npy %t/fc/output0.npy --max-abs-error 1e-6
 func.func @matmul_i8(%x: tensor<4x8xi8>, %w: tensor<8x3xi8>) -> tensor<4x3xi32> {
   %c0 = arith.constant 0 : i32
   %c0i8 = arith.constant 0 : i8

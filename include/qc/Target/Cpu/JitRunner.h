@@ -41,6 +41,11 @@ public:
                           std::vector<rt::Tensor> &outputs,
                           std::string &error);
 
+  /// Inputs converted to the storage dtypes the compiled code takes (the
+  /// interpreter holds quantized values widened to i32); run() does this
+  /// itself, benchmarks do it once up front.
+  std::vector<rt::Tensor> adaptInputs(llvm::ArrayRef<rt::Tensor> inputs) const;
+
 private:
   struct Impl;
   explicit CompiledModel(std::unique_ptr<Impl> impl);

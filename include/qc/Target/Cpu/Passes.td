@@ -28,4 +28,87 @@ def QntStorageBoundaryPass : Pass<"qnt-storage-boundary", "::mlir::ModuleOp"> {
   let dependentDialects = ["::qc::qnt::QntDialect"];
 }
 
+def QntCpuGemmKernelsPass : Pass<"qnt-cpu-gemm-kernels"> {
+  let summary = "Register-blocked int8 GEMM/conv kernels with the rescale fused in";
+  let description = [{
+    Rewrites the integer contractions that `qnt-lower-to-integer` emits for
+    fully-connected layers and convolutions (u8 or i8 activations times
+    constant i8 weights, accumulated in int32 on top of a constant bias,
+    then `qnt.fixed_point_mul` and an elementwise clamp/zero-point/narrowing
+    epilogue) into one loop nest of vector code:
+
+    - the weights are packed at compile time into blocks of 16 output
+      channels by 4 reduction steps (`[N/16][K/4][16][4]` bytes), the
+      layout of an AVX-512 VNNI dot product; the bias and the rescale
+      parameters become per-channel vectors;
+    - convolutions read their input through an im2col copy (strides,
+      dilations and padding folded into it; channels padded to a multiple
+      of 4 with zeros) unless they are 1x1 with unit stride; i8 activations
+      are flipped to u8 (x xor 0x80) with `128 * sum(w)` taken out of the
+      bias, so one kernel serves both;
+    - an `mr` x `nr` block of 16-lane int32 accumulators stays in
+      registers over the whole reduction; the fixed-point rescale (every
+      rounding mode, bit-exact with the runtime core) and the epilogue run
+      on the accumulators before the only store.
+
+    The 4-byte dot products are plain 1-D vector arith (extend, multiply,
+    add four strided shuffles) that any target lowers; after bufferization
+    `qnt-cpu-vnni` turns them into `vpdpbusd` where the CPU has it. Both
+    compute identical integers. Contractions of other forms (activations times
+    activations, asymmetric weights, grouped and depthwise convolutions)
+    are left to the generic path.
+  }];
+  let options = [
+    Option<"rowBlock", "mr", "int64_t", "6",
+           "Rows of the register block (1 to 8)">,
+    Option<"vectorBlock", "nr", "int64_t", "4",
+           "16-channel vectors of the register block (1 to 4)">,
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::LLVM::LLVMDialect",
+    "::mlir::scf::SCFDialect",
+    "::mlir::tensor::TensorDialect",
+    "::mlir::vector::VectorDialect",
+  ];
+}
+
+def QntCpuVnniPass : Pass<"qnt-cpu-vnni"> {
+  let summary = "Turn 4-byte u8 x s8 dot products into AVX-512 VNNI vpdpbusd";
+  let description = [{
+    Rewrites `acc + sum_j shuffle(p, [j, j+4, ..., j+60])` with
+    `p = extui(a : vector<64xi8>) * extsi(w : vector<64xi8>)` (the form
+    `qnt-cpu-gemm-kernels` writes) into `llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.512"` when `cpu`
+    has AVX-512 VNNI (native on Zen 4/5 or Ice Lake and later, `znver4`,
+    `znver5`, `sapphirerapids`; not `x86-64-v4`, which lacks VNNI). The
+    instruction adds the four u8 x s8 products of each lane to the
+    accumulator with wrapping int32 arithmetic, exactly what the generic
+    form computes, so results do not depend on the CPU. Runs after
+    bufferization: the intrinsic call has no declared memory effects, which
+    the buffer deallocation analysis would refuse.
+  }];
+  let options = [
+    Option<"cpu", "cpu", "std::string", "\"generic\"",
+           "Target CPU: native, generic or an LLVM CPU name">,
+  ];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
+}
+
+def QntCpuTargetAttrsPass : Pass<"qnt-cpu-target-attrs", "::mlir::ModuleOp"> {
+  let summary = "Record the target CPU on every LLVM function";
+  let description = [{
+    Sets `target_cpu` (and, for `native`, the host's exact
+    `target_features`) on each `llvm.func`, so that code built with
+    CPU-specific instructions (the VNNI kernels) is compiled for a CPU that
+    has them whatever CPU the object emitter or JIT defaults to. Drops the
+    `qnt.*` argument and result attributes (they describe the model's
+    edges for the header and the runners, and mean nothing to LLVM).
+  }];
+  let options = [
+    Option<"cpu", "cpu", "std::string", "\"generic\"",
+           "Target CPU: native, generic or an LLVM CPU name">,
+  ];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
+}
+
 #endif // QC_TARGET_CPU_PASSES_TD
