@@ -22,6 +22,16 @@ config.substitutions.append(("%quant_obj_root", config.quant_obj_root))
 config.substitutions.append(("%python3", "/usr/bin/python3"))
 # The C compiler that links compiled models with their drivers in tests.
 config.substitutions.append(("%clang", os.path.join(config.llvm_tools_dir, "clang")))
+# CMake, and the flags that configure an external project like this build
+# (generator, compiler, linker): test/Install.
+config.substitutions.append(("%quant_cmake", config.cmake_command))
+consumer_flags = ['-G "%s"' % config.cmake_generator,
+                  "-DCMAKE_CXX_COMPILER=%s" % config.cmake_cxx_compiler]
+if config.cmake_make_program:
+    consumer_flags.append("-DCMAKE_MAKE_PROGRAM=%s" % config.cmake_make_program)
+if config.llvm_use_linker:
+    consumer_flags.append("-DCMAKE_EXE_LINKER_FLAGS=-fuse-ld=%s" % config.llvm_use_linker)
+config.substitutions.append(("%quant_consumer_cmake_flags", " ".join(consumer_flags)))
 
 llvm_config.use_default_substitutions()
 # `not` at the start of a RUN line must be found on PATH.
