@@ -11,10 +11,10 @@
 
 #include "Patterns.h"
 
+#include "qc/Conversion/LoweringDriver.h"
 #include "qc/Conversion/Passes.h"
 #include "qc/Dialect/Qnt/IR/QntOps.h"
 
-#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 namespace qc {
 #define GEN_PASS_DEF_QNTLOWERTOINTEGERPASS
@@ -51,46 +51,13 @@ bool mustBeLowered(Operation *op) {
   });
 }
 
-/// Remembers why patterns declined each op, so that ops left over can be
-/// reported once, with the reason, after the driver has finished retrying.
-struct FailureReasons : public RewriterBase::Listener {
-  void notifyPatternBegin(const Pattern &, Operation *op) override {
-    current = op;
-  }
-  void notifyMatchFailure(Location,
-                          function_ref<void(Diagnostic &)> reason) override {
-    if (!current)
-      return;
-    Diagnostic diag(current->getLoc(), DiagnosticSeverity::Remark);
-    reason(diag);
-    reasons[current] = diag.str();
-  }
-  Operation *current = nullptr;
-  llvm::DenseMap<Operation *, std::string> reasons;
-};
-
 struct QntLowerToInteger
     : public qc::impl::QntLowerToIntegerPassBase<QntLowerToInteger> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
     populateQntToIntegerPatterns(patterns);
-    FailureReasons reasons;
-    // Convergence does not matter here; what is left over does.
-    (void)applyPatternsGreedily(getOperation(), std::move(patterns),
-                                GreedyRewriteConfig().setListener(&reasons));
-    bool failedAny = false;
-    getOperation()->walk([&](Operation *op) {
-      if (!mustBeLowered(op))
-        return;
-      InFlightDiagnostic diag = op->emitError()
-                                << "'" << op->getName()
-                                << "' cannot be lowered to integer arithmetic";
-      auto it = reasons.reasons.find(op);
-      if (it != reasons.reasons.end())
-        diag << ": " << it->second;
-      failedAny = true;
-    });
-    if (failedAny)
+    if (failed(lowerAndReportLeftovers(getOperation(), std::move(patterns),
+                                       mustBeLowered, "integer arithmetic")))
       signalPassFailure();
   }
 };

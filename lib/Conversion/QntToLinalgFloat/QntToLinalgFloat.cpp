@@ -13,11 +13,11 @@
 #include "FloatBuilder.h"
 #include "Patterns.h"
 
+#include "qc/Conversion/LoweringDriver.h"
 #include "qc/Conversion/Passes.h"
 #include "qc/Dialect/Qnt/IR/QntOps.h"
 
 #include "mlir/Dialect/Math/IR/Math.h"
-#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 namespace qc {
 #define GEN_PASS_DEF_QNTLOWERFLOATTOLINALGPASS
@@ -49,46 +49,13 @@ bool mustBeLowered(Operation *op) {
          lowering::fp::isFloatOp(op);
 }
 
-/// Remembers why patterns declined each op, so that ops left over can be
-/// reported once, with the reason, after the driver has finished.
-struct FailureReasons : public RewriterBase::Listener {
-  void notifyPatternBegin(const Pattern &, Operation *op) override {
-    current = op;
-  }
-  void notifyMatchFailure(Location,
-                          function_ref<void(Diagnostic &)> reason) override {
-    if (!current)
-      return;
-    Diagnostic diag(current->getLoc(), DiagnosticSeverity::Remark);
-    reason(diag);
-    reasons[current] = diag.str();
-  }
-  Operation *current = nullptr;
-  llvm::DenseMap<Operation *, std::string> reasons;
-};
-
 struct QntLowerFloatToLinalg
     : public qc::impl::QntLowerFloatToLinalgPassBase<QntLowerFloatToLinalg> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
     populateQntFloatToLinalgPatterns(patterns);
-    FailureReasons reasons;
-    // Convergence does not matter here; what is left over does.
-    (void)applyPatternsGreedily(getOperation(), std::move(patterns),
-                                GreedyRewriteConfig().setListener(&reasons));
-    bool failedAny = false;
-    getOperation()->walk([&](Operation *op) {
-      if (!mustBeLowered(op))
-        return;
-      InFlightDiagnostic diag = op->emitError()
-                                << "'" << op->getName()
-                                << "' cannot be lowered to linalg on floats";
-      auto it = reasons.reasons.find(op);
-      if (it != reasons.reasons.end())
-        diag << ": " << it->second;
-      failedAny = true;
-    });
-    if (failedAny)
+    if (failed(lowerAndReportLeftovers(getOperation(), std::move(patterns),
+                                       mustBeLowered, "linalg on floats")))
       signalPassFailure();
   }
 };

@@ -223,15 +223,9 @@ LogicalResult CompiledModel::run(ArrayRef<rt::Tensor> inputs,
   }
   // The compiled code may write into its arguments' buffers: give it
   // copies.
-  std::vector<rt::Tensor> buffers(inputs.begin(), inputs.end());
+  std::vector<rt::Tensor> buffers = adaptInputs(inputs);
   std::vector<std::vector<int64_t>> descriptors;
   for (size_t i = 0; i < buffers.size(); ++i) {
-    // The interpreter holds quantized values widened (i32); the compiled
-    // code takes the storage integers.
-    if (buffers[i].dtype() != m.args[i].dtype &&
-        buffers[i].shape() == m.args[i].shape &&
-        isInteger(buffers[i].dtype()) && isInteger(m.args[i].dtype))
-      buffers[i] = buffers[i].castTo(m.args[i].dtype);
     if (buffers[i].dtype() != m.args[i].dtype ||
         buffers[i].shape() != m.args[i].shape) {
       error = "input " + std::to_string(i) + " is " + buffers[i].describe();
