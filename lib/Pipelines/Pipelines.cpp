@@ -50,6 +50,13 @@ void qc::buildLoopsToLLVMPipeline(OpPassManager &pm, StringRef cpu) {
   bufferize.functionBoundaryTypeConversion =
       bufferization::LayoutMapOption::IdentityLayoutMap;
   pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
+  // The caller provides the outputs and one arena for everything else:
+  // an inference allocates nothing.
+  bufferization::BufferResultsToOutParamsPassOptions outParams;
+  outParams.hoistStaticAllocs = true;
+  outParams.modifyPublicFunctions = true;
+  pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
+  pm.addPass(createQntPlanArenaPass());
   bufferization::buildBufferDeallocationPipeline(pm);
   pm.addPass(createConvertBufferizationToMemRefPass());
   QntCpuVnniPassOptions vnni;
@@ -69,6 +76,9 @@ void qc::buildLoopsToLLVMPipeline(OpPassManager &pm, StringRef cpu) {
   pm.addPass(createConvertControlFlowToLLVMPass());
   pm.addPass(createConvertFuncToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
+  QntCpuTargetAttrsPassOptions attrs;
+  attrs.cpu = cpu.str();
+  pm.addPass(createQntCpuTargetAttrsPass(attrs));
 }
 
 void qc::buildCpuCodegenPipeline(OpPassManager &pm,
@@ -82,9 +92,6 @@ void qc::buildCpuCodegenPipeline(OpPassManager &pm,
   pm.addPass(createQntLowerToArithPass());
   pm.addPass(createCanonicalizerPass());
   buildLoopsToLLVMPipeline(pm, options.cpu);
-  QntCpuTargetAttrsPassOptions attrs;
-  attrs.cpu = options.cpu;
-  pm.addPass(createQntCpuTargetAttrsPass(attrs));
 }
 
 void qc::buildCompileCpuPipeline(OpPassManager &pm,

@@ -58,9 +58,10 @@ void buildLowerPipeline(mlir::OpPassManager &pm);
 /// function boundaries, buffer deallocation, linalg to loops, and the
 /// conversions to LLVM. The naive loop path: correct and portable; tiling
 /// and vectorization come on top of it.
-/// `cpu` decides whether dot products become VNNI instructions.
+/// `cpu` decides whether dot products become VNNI instructions and is
+/// recorded on every function; empty leaves both to the code generator.
 void buildLoopsToLLVMPipeline(mlir::OpPassManager &pm,
-                              llvm::StringRef cpu = "generic");
+                              llvm::StringRef cpu = "");
 
 /// Options of --qnt-compile-cpu.
 struct CompileCpuOptions

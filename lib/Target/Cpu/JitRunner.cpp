@@ -5,11 +5,11 @@
 //===----------------------------------------------------------------------===//
 //
 // The entry function gets `llvm.emit_c_interface`, so it is called as
-//   void _mlir_ciface_NAME(Results *out, Desc *arg0, Desc *arg1, ...)
+//   void _mlir_ciface_NAME(Desc *arg0, ..., Desc *result0, ..., Desc *arena)
 // where each Desc is a ranked memref descriptor {allocated, aligned, offset,
-// sizes[rank], strides[rank]} (all 8-byte words) and Results holds one Desc
-// per result, back to back. Results are buffers the compiled code allocated
-// with malloc (unless they alias an input) and are freed after copying.
+// sizes[rank], strides[rank]} (all 8-byte words). Results are written into
+// buffers the runner provides; the arena (qnt-plan-arena) is allocated once
+// per compiled model.
 //
 //===----------------------------------------------------------------------===//
 
@@ -22,6 +22,7 @@
 #include "qc/Pipelines/Pipelines.h"
 #include "qc/Target/Cpu/Passes.h"
 
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/Pass/PassManager.h"
@@ -75,6 +76,15 @@ struct CompiledModel::Impl {
   std::unique_ptr<ExecutionEngine> engine;
   void (*entry)(void **) = nullptr;
   std::vector<Signature> args, results;
+  /// The arena, allocated once (64-byte aligned, as the planner assumes).
+  int64_t arenaSize = 0;
+  std::vector<unsigned char> arenaBytes;
+
+  void *arena() {
+    auto base = reinterpret_cast<uintptr_t>(arenaBytes.data());
+    return reinterpret_cast<void *>((base + 63) / 64 * 64);
+  }
+  Signature arenaSignature() const { return {rt::DType::I8, {arenaSize}}; }
 };
 
 CompiledModel::CompiledModel(std::unique_ptr<Impl> impl)
@@ -137,6 +147,11 @@ CompiledModel::compile(ModuleOp module, StringRef entryName,
   if (failed(pm.run(module)))
     return module.emitError("lowering for the CPU failed (see above)");
 
+  if (auto llvmEntry = module.lookupSymbol<LLVM::LLVMFuncOp>(entryName))
+    if (auto size = llvmEntry->getAttrOfType<IntegerAttr>("qnt.arena_size"))
+      impl->arenaSize = size.getInt();
+  impl->arenaBytes.resize(impl->arenaSize + 64);
+
   llvm::InitializeNativeTarget();
   llvm::InitializeNativeTargetAsmPrinter();
   DialectRegistry translations;
@@ -172,35 +187,6 @@ static std::vector<int64_t> describe(void *data, const Signature &s) {
   return words;
 }
 
-/// Copies a result out of its descriptor, following its strides.
-static rt::Tensor readResult(const int64_t *words, const Signature &s) {
-  rt::Tensor out(s.dtype, s.shape);
-  size_t rank = s.shape.size(), elem = rt::dtypeSize(s.dtype);
-  auto *base = reinterpret_cast<const unsigned char *>(
-      static_cast<intptr_t>(words[1]));
-  int64_t offset = words[2];
-  // Row-major results (the usual case) are one copy.
-  std::vector<int64_t> rowMajor = rt::stridesOf(s.shape);
-  if (offset == 0 &&
-      std::equal(rowMajor.begin(), rowMajor.end(), words + 3 + rank)) {
-    std::memcpy(out.raw(), base, out.byteSize());
-    return out;
-  }
-  std::vector<int64_t> index(rank, 0);
-  for (int64_t flat = 0, n = out.numElements(); flat < n; ++flat) {
-    int64_t at = offset;
-    for (size_t d = 0; d < rank; ++d)
-      at += index[d] * words[3 + rank + d];
-    std::memcpy(out.raw() + flat * elem, base + at * elem, elem);
-    for (int64_t d = static_cast<int64_t>(rank) - 1; d >= 0; --d) {
-      if (++index[d] < s.shape[d])
-        break;
-      index[d] = 0;
-    }
-  }
-  return out;
-}
-
 std::vector<rt::Tensor>
 CompiledModel::adaptInputs(ArrayRef<rt::Tensor> inputs) const {
   std::vector<rt::Tensor> adapted(inputs.begin(), inputs.end());
@@ -216,13 +202,11 @@ CompiledModel::adaptInputs(ArrayRef<rt::Tensor> inputs) const {
 LogicalResult CompiledModel::run(ArrayRef<rt::Tensor> inputs,
                                  std::vector<rt::Tensor> &outputs,
                                  std::string &error) {
-  const Impl &m = *impl_;
+  Impl &m = *impl_;
   if (inputs.size() != m.args.size()) {
     error = "expected " + std::to_string(m.args.size()) + " inputs";
     return failure();
   }
-  // The compiled code may write into its arguments' buffers: give it
-  // copies.
   std::vector<rt::Tensor> buffers = adaptInputs(inputs);
   std::vector<std::vector<int64_t>> descriptors;
   for (size_t i = 0; i < buffers.size(); ++i) {
@@ -233,35 +217,20 @@ LogicalResult CompiledModel::run(ArrayRef<rt::Tensor> inputs,
     }
     descriptors.push_back(describe(buffers[i].raw(), m.args[i]));
   }
-  size_t resultWords = 0;
+  // Outputs are the caller's buffers (out-params), then the arena.
+  outputs.clear();
   for (const Signature &s : m.results)
-    resultWords += descriptorWords(s);
-  std::vector<int64_t> results(resultWords, 0);
+    outputs.emplace_back(s.dtype, s.shape);
+  for (size_t i = 0; i < outputs.size(); ++i)
+    descriptors.push_back(describe(outputs[i].raw(), m.results[i]));
+  descriptors.push_back(describe(m.arena(), m.arenaSignature()));
 
   std::vector<void *> pointers;
-  if (!m.results.empty())
-    pointers.push_back(results.data());
   for (auto &d : descriptors)
     pointers.push_back(d.data());
   std::vector<void *> packed;
   for (void *&p : pointers)
     packed.push_back(&p);
   m.entry(packed.data());
-
-  outputs.clear();
-  std::set<intptr_t> owned;
-  std::set<intptr_t> inputsAllocs;
-  for (auto &b : buffers)
-    inputsAllocs.insert(reinterpret_cast<intptr_t>(b.raw()));
-  size_t at = 0;
-  for (const Signature &s : m.results) {
-    outputs.push_back(readResult(results.data() + at, s));
-    intptr_t allocated = static_cast<intptr_t>(results[at]);
-    if (!inputsAllocs.count(allocated))
-      owned.insert(allocated);
-    at += descriptorWords(s);
-  }
-  for (intptr_t p : owned)
-    std::free(reinterpret_cast<void *>(p));
   return success();
 }

@@ -9,7 +9,10 @@
 // CHECK: #define MATMUL_I8_ARG0_RANK 2
 // CHECK: static const int64_t MATMUL_I8_ARG0_SHAPE[2] = {4, 8};
 // CHECK: } matmul_i8_result0_t;
-// CHECK: void _mlir_ciface_matmul_i8(matmul_i8_results_t *results, matmul_i8_arg0_t *arg0, matmul_i8_arg1_t *arg1);
+// CHECK: #define MATMUL_I8_ARENA_SIZE 64
+// CHECK: extern const int64_t matmul_i8_arena_size;
+// CHECK: void _mlir_ciface_matmul_i8(matmul_i8_arg0_t *arg0, matmul_i8_arg1_t *arg1, matmul_i8_result0_t *result0, matmul_i8_arena_t *arena);
+// CHECK: static inline void matmul_i8_run(const int8_t *arg0, const int8_t *arg1, int32_t *result0, void *arena)
 // RUN: quant-opt %s --qnt-loops-to-llvm | quant-translate --emit-obj -o %t/model.o
 // RUN: %clang -I%t %S/Inputs/call-matmul-header.c %t/model.o -o %t/run
 // RUN: %t/run | FileCheck %s --check-prefix=EXE

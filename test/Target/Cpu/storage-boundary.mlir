@@ -1,9 +1,10 @@
 // RUN: quant-opt %s --qnt-storage-boundary --split-input-file --verify-diagnostics | FileCheck %s
 
 // Quantized edges take their signless storage integers; the body still sees
-// the quantized type and `qnt.type` remembers it.
+// the quantized type and `qnt.type` remembers it. Inputs are read-only to
+// bufferization.
 // CHECK-LABEL: func.func @edges
-// CHECK-SAME: (%[[X:.*]]: tensor<2x3xi8> {qnt.type = tensor<2x3x!qnt.uniform<u8:f32, 5.000000e-01:128>>}, %[[F:.*]]: tensor<4xf32>)
+// CHECK-SAME: (%[[X:.*]]: tensor<2x3xi8> {bufferization.writable = false, qnt.type = tensor<2x3x!qnt.uniform<u8:f32, 5.000000e-01:128>>}, %[[F:.*]]: tensor<4xf32> {bufferization.writable = false})
 // CHECK-SAME: -> (tensor<2x3xi8> {qnt.type = tensor<2x3x!qnt.uniform<u8:f32, 5.000000e-01:128>>}, tensor<4xf32>)
 // CHECK: %[[Q:.*]] = qnt.storage_cast %[[X]] : tensor<2x3xi8> to tensor<2x3x!qnt.uniform<u8:f32, 5.000000e-01:128>>
 // CHECK: %[[R:.*]] = qnt.relu %[[Q]]
@@ -19,7 +20,7 @@ func.func @edges(%x: tensor<2x3x!qnt.uniform<u8:f32, 0.5:128>>, %f: tensor<4xf32
 
 // 16- and 32-bit storage, per-axis parameters; an argument returned as is.
 // CHECK-LABEL: func.func @wide
-// CHECK-SAME: (%[[X:.*]]: tensor<4xi16> {qnt.type = {{.*}}}) -> (tensor<4xi16> {qnt.type = {{.*}}})
+// CHECK-SAME: (%[[X:.*]]: tensor<4xi16> {bufferization.writable = false, qnt.type = {{.*}}}) -> (tensor<4xi16> {qnt.type = {{.*}}})
 // CHECK: %[[Q:.*]] = qnt.storage_cast %[[X]]
 // CHECK: %[[S:.*]] = qnt.storage_cast %[[Q]]
 // CHECK: return %[[S]]

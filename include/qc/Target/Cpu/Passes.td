@@ -23,7 +23,9 @@ def QntStorageBoundaryPass : Pass<"qnt-storage-boundary", "::mlir::ModuleOp"> {
 
     Storage narrower than a byte (`i4`, `u4`, `i2`, `u2`) has no C element
     type and is rejected at the boundary (pack such tensors inside the
-    model). Functions without a body are left alone.
+    model). Tensor arguments are marked `bufferization.writable = false`:
+    compiled code never writes into its inputs. Functions without a body
+    are left alone.
   }];
   let dependentDialects = ["::qc::qnt::QntDialect"];
 }
@@ -73,6 +75,27 @@ def QntCpuGemmKernelsPass : Pass<"qnt-cpu-gemm-kernels"> {
   ];
 }
 
+def QntPlanArenaPass : Pass<"qnt-plan-arena", "::mlir::ModuleOp"> {
+  let summary = "Place every intermediate buffer in one caller-provided arena";
+  let description = [{
+    After bufferization (and `buffer-results-to-out-params`), every
+    statically shaped `memref.alloc` of an entry function (one no other
+    function calls) becomes a `memref.view` into a new last argument
+    `memref<N x i8>`, the arena, so that an inference allocates nothing.
+    Buffers whose lifetimes do not overlap share memory: each buffer lives
+    from its allocation to the last use of it or of any view of it (a use
+    inside a loop keeps it alive for the whole loop), and offsets are
+    chosen greedily, largest buffer first, at the lowest 64-byte aligned
+    offset free during its lifetime (the "greedy by size" planner of
+    TFLite Micro). The arena size is recorded as `qnt.arena_size` on the
+    function and exported as the public constant `NAME_arena_size` (i64); `quant-translate --emit-c-header` states it and the runners
+    allocate it once. Buffers that escape (returned or yielded) or have
+    dynamic shapes are left to the buffer deallocation pipeline.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::memref::MemRefDialect"];
+}
+
 def QntCpuVnniPass : Pass<"qnt-cpu-vnni"> {
   let summary = "Turn 4-byte u8 x s8 dot products into AVX-512 VNNI vpdpbusd";
   let description = [{
@@ -89,7 +112,8 @@ def QntCpuVnniPass : Pass<"qnt-cpu-vnni"> {
   }];
   let options = [
     Option<"cpu", "cpu", "std::string", "\"generic\"",
-           "Target CPU: native, generic or an LLVM CPU name">,
+           "Target CPU: native, generic or an LLVM CPU name; empty: keep the "
+           "portable form">,
   ];
   let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
 }
@@ -106,7 +130,8 @@ def QntCpuTargetAttrsPass : Pass<"qnt-cpu-target-attrs", "::mlir::ModuleOp"> {
   }];
   let options = [
     Option<"cpu", "cpu", "std::string", "\"generic\"",
-           "Target CPU: native, generic or an LLVM CPU name">,
+           "Target CPU: native, generic or an LLVM CPU name; empty: record "
+           "nothing (the code generator's default CPU applies)">,
   ];
   let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
 }

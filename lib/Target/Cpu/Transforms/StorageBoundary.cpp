@@ -72,6 +72,10 @@ LogicalResult exposeStorage(func::FuncOp f) {
     argTypes[i] = storage;
     f.setArgAttr(i, "qnt.type", TypeAttr::get(quantized));
   }
+  // Inputs are the caller's: bufferization must not write into them.
+  for (unsigned i = 0; i < f.getNumArguments(); ++i)
+    if (isa<TensorType>(argTypes[i]))
+      f.setArgAttr(i, "bufferization.writable", BoolAttr::get(ctx, false));
   SmallVector<Type> resultTypes(f.getResultTypes());
   for (auto [i, type] : llvm::enumerate(f.getResultTypes())) {
     RankedTensorType storage = storageTypeOf(type);

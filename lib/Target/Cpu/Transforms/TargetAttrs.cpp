@@ -27,18 +27,22 @@ struct QntCpuTargetAttrs
   using QntCpuTargetAttrsPassBase::QntCpuTargetAttrsPassBase;
 
   void runOnOperation() override {
-    std::string error;
-    std::optional<qc::ResolvedCpu> target = qc::resolveCpu(cpu, error);
-    if (!target) {
-      getOperation()->emitError("qnt-cpu-target-attrs: ") << error;
-      return signalPassFailure();
-    }
     MLIRContext *ctx = &getContext();
+    std::optional<qc::ResolvedCpu> target;
+    if (!cpu.empty()) {
+      std::string error;
+      target = qc::resolveCpu(cpu, error);
+      if (!target) {
+        getOperation()->emitError("qnt-cpu-target-attrs: ") << error;
+        return signalPassFailure();
+      }
+    }
     getOperation().walk([&](LLVM::LLVMFuncOp f) {
       if (f.isExternal())
         return;
-      f.setTargetCpuAttr(StringAttr::get(ctx, target->name));
-      if (!target->features.empty())
+      if (target)
+        f.setTargetCpuAttr(StringAttr::get(ctx, target->name));
+      if (target && !target->features.empty())
         f.setTargetFeaturesAttr(
             LLVM::TargetFeaturesAttr::get(ctx, target->features));
       // qnt annotations of the edges (qnt.type, qnt.name, qnt.range) have

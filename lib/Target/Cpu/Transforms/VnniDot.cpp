@@ -71,6 +71,8 @@ struct QntCpuVnni : public qc::impl::QntCpuVnniPassBase<QntCpuVnni> {
   using QntCpuVnniPassBase::QntCpuVnniPassBase;
 
   void runOnOperation() override {
+    if (cpu.empty()) // no CPU chosen: the portable form stays
+      return;
     std::string error;
     std::optional<qc::ResolvedCpu> target = qc::resolveCpu(cpu, error);
     if (!target) {

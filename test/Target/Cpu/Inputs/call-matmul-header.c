@@ -3,7 +3,6 @@
 #include "model.h"
 
 #include <stdio.h>
-#include <stdlib.h>
 
 int main(void) {
   int8_t x[4][8], w[8][3];
@@ -13,20 +12,20 @@ int main(void) {
   for (int k = 0; k < 8; ++k)
     for (int j = 0; j < 3; ++j)
       w[k][j] = (int8_t)(k - j * 7);
-  matmul_i8_arg0_t xd = {&x[0][0], &x[0][0], 0, {4, 8}, {8, 1}};
-  matmul_i8_arg1_t wd = {&w[0][0], &w[0][0], 0, {8, 3}, {3, 1}};
-  matmul_i8_results_t out;
-  _mlir_ciface_matmul_i8(&out, &xd, &wd);
-  int ok = MATMUL_I8_RESULT0_RANK == 2 && MATMUL_I8_RESULT0_SHAPE[1] == 3;
+  /* The caller owns the output and the arena; the model allocates nothing.
+   */
+  static _Alignas(MATMUL_I8_ARENA_ALIGNMENT) uint8_t arena[MATMUL_I8_ARENA_SIZE];
+  int32_t out[4][3];
+  matmul_i8_run(&x[0][0], &w[0][0], &out[0][0], arena);
+  int ok = MATMUL_I8_RESULT0_RANK == 2 && MATMUL_I8_RESULT0_SHAPE[1] == 3 &&
+           matmul_i8_arena_size == MATMUL_I8_ARENA_SIZE;
   for (int i = 0; i < 4; ++i)
     for (int j = 0; j < 3; ++j) {
       int32_t ref = 0;
       for (int k = 0; k < 8; ++k)
         ref += x[i][k] * w[k][j];
-      const matmul_i8_result0_t *r = &out.result0;
-      ok &= r->aligned[r->offset + i * r->strides[0] + j * r->strides[1]] == ref;
+      ok &= out[i][j] == ref;
     }
-  free(out.result0.allocated);
   printf("%s: %s\n", MATMUL_I8_ARG0_DTYPE, ok ? "ok" : "MISMATCH");
   return ok ? 0 : 1;
 }

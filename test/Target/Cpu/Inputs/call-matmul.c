@@ -5,8 +5,12 @@
 
 typedef struct { int8_t *allocated, *aligned; int64_t offset, sizes[2], strides[2]; } MemRefI8;
 typedef struct { int32_t *allocated, *aligned; int64_t offset, sizes[2], strides[2]; } MemRefI32;
+typedef struct { uint8_t *allocated, *aligned; int64_t offset, sizes[1], strides[1]; } MemRefArena;
 
-void _mlir_ciface_matmul_i8(MemRefI32 *result, MemRefI8 *x, MemRefI8 *w);
+/* Inputs, then outputs, then the arena (qnt-plan-arena). */
+void _mlir_ciface_matmul_i8(MemRefI8 *x, MemRefI8 *w, MemRefI32 *result,
+                            MemRefArena *arena);
+extern const int64_t matmul_i8_arena_size;
 
 int main(void) {
   int8_t x[4][8], w[8][3];
@@ -18,8 +22,13 @@ int main(void) {
       w[k][j] = (int8_t)(k * 19 - j * 53 - 128);
   MemRefI8 xd = {&x[0][0], &x[0][0], 0, {4, 8}, {8, 1}};
   MemRefI8 wd = {&w[0][0], &w[0][0], 0, {8, 3}, {3, 1}};
-  MemRefI32 out;
-  _mlir_ciface_matmul_i8(&out, &xd, &wd);
+  int32_t o[4][3];
+  static _Alignas(64) uint8_t space[4096];
+  if (matmul_i8_arena_size > (int64_t)sizeof space)
+    return 2;
+  MemRefI32 out = {&o[0][0], &o[0][0], 0, {4, 3}, {3, 1}};
+  MemRefArena arena = {space, space, 0, {matmul_i8_arena_size}, {1}};
+  _mlir_ciface_matmul_i8(&xd, &wd, &out, &arena);
   int ok = 0;
   for (int i = 0; i < 4; ++i)
     for (int j = 0; j < 3; ++j) {
