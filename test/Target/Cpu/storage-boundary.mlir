@@ -6,6 +6,7 @@
 // CHECK-LABEL: func.func @edges
 // CHECK-SAME: (%[[X:.*]]: tensor<2x3xi8> {bufferization.writable = false, qnt.type = tensor<2x3x!qnt.uniform<u8:f32, 5.000000e-01:128>>}, %[[F:.*]]: tensor<4xf32> {bufferization.writable = false})
 // CHECK-SAME: -> (tensor<2x3xi8> {qnt.type = tensor<2x3x!qnt.uniform<u8:f32, 5.000000e-01:128>>}, tensor<4xf32>)
+// CHECK-SAME: attributes {llvm.emit_c_interface}
 // CHECK: %[[Q:.*]] = qnt.storage_cast %[[X]] : tensor<2x3xi8> to tensor<2x3x!qnt.uniform<u8:f32, 5.000000e-01:128>>
 // CHECK: %[[R:.*]] = qnt.relu %[[Q]]
 // CHECK: %[[S:.*]] = qnt.storage_cast %[[R]] : tensor<2x3x!qnt.uniform<u8:f32, 5.000000e-01:128>> to tensor<2x3xi8>

@@ -24,10 +24,30 @@ def QntStorageBoundaryPass : Pass<"qnt-storage-boundary", "::mlir::ModuleOp"> {
     Storage narrower than a byte (`i4`, `u4`, `i2`, `u2`) has no C element
     type and is rejected at the boundary (pack such tensors inside the
     model). Tensor arguments are marked `bufferization.writable = false`:
-    compiled code never writes into its inputs. Functions without a body
-    are left alone.
+    compiled code never writes into its inputs. Public functions get
+    `llvm.emit_c_interface`, so the object exports `_mlir_ciface_NAME`, the
+    entry point the C header declares. Functions without a body are left
+    alone.
   }];
   let dependentDialects = ["::qc::qnt::QntDialect"];
+}
+
+def QntSetEntryNamePass : Pass<"qnt-set-entry-name", "::mlir::ModuleOp"> {
+  let summary = "Rename the model's entry function (its C symbol)";
+  let description = [{
+    Compiled code exports the entry function under its MLIR name (plus
+    `_mlir_ciface_NAME`, `NAME_run` and `NAME_arena_size` in the header). A
+    model's `@main` would clash with a C program's `main`, and two models
+    linked into one program need different names: this pass renames `from`
+    to `to` (a C identifier not already used in the module) and updates
+    every reference.
+  }];
+  let options = [
+    Option<"from", "from", "std::string", "\"main\"",
+           "The entry function's current name">,
+    Option<"to", "to", "std::string", "\"\"",
+           "Its new name (a C identifier)">,
+  ];
 }
 
 def QntCpuGemmKernelsPass : Pass<"qnt-cpu-gemm-kernels"> {

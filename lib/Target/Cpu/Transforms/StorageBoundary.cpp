@@ -72,6 +72,9 @@ LogicalResult exposeStorage(func::FuncOp f) {
     argTypes[i] = storage;
     f.setArgAttr(i, "qnt.type", TypeAttr::get(quantized));
   }
+  // Public entry points are called from C: _mlir_ciface_NAME.
+  if (f.isPublic())
+    f->setAttr("llvm.emit_c_interface", UnitAttr::get(ctx));
   // Inputs are the caller's: bufferization must not write into them.
   for (unsigned i = 0; i < f.getNumArguments(); ++i)
     if (isa<TensorType>(argTypes[i]))
