@@ -9,15 +9,15 @@
 # (NHWC), each one qnt op; then the whole example model examples/models/cnn
 # (int8 calibrated like scripts/run-example.sh vs our fp32 compile of it).
 #
-#   ours int8   quant-run NAME.q.mlir --target=cpu --bench N (u8 storage in
-#               and out when the CPU target accepts quantized edges, else
-#               the float-edge form, marked in the table)
+#   ours int8   NAME.q.mlir compiled ahead of time (--qnt-compile-cpu,
+#               --emit-obj, --emit-c-header) and timed by bench/time-compiled.c
+#               through the header's layer_run(): u8 storage in and out, the
+#               arena allocated once, nothing else in the timed loop
 #   oneDNN int8 bench/onednn-bench (matmul / convolution_forward, u8 src, s8
 #               weights, u8 dst, per-channel output scales, src and dst
 #               zero points)
-#   ours fp32   quant-opt NAME.f.mlir --qnt-lower-float-to-linalg, then
-#               quant-run --target=cpu --bench N ("n/a" until the pass is in
-#               the build)
+#   ours fp32   NAME.f.mlir (float graph ops, qnt-lower-float-to-linalg)
+#               compiled and timed the same way
 #
 # GOPS = 2*MACs / time per run. Everything runs on one thread
 # (OMP_NUM_THREADS=1, oneDNN asked for one OpenMP thread) pinned to one CPU
@@ -26,13 +26,15 @@
 #
 # Environment:
 #   BUILD_DIR      the project's build (default: <repo>/build), already built
-#                  (quant-opt, quant-run); onednn-bench is built in it with
+#                  (quant-opt, quant-run, quant-translate); onednn-bench is built in it with
 #                  ninja when bench/ is part of it, else compiled standalone
 #                  into the temporary directory
 #   BENCH_SECONDS  aim for about this much timed work per measurement (1)
-#   BENCH_GOPS     throughput assumed to pick our run counts (4)
-#   BENCH_RUNS     fixed --bench N for our runs (overrides the two above)
-#   BENCH_REPS     quant-run invocations per measurement, best kept (1)
+#   BENCH_GOPS     int8 throughput assumed to pick our run counts (100; the
+#                  fp32 path assumes 4)
+#   BENCH_RUNS     fixed run count for our measurements (overrides the above)
+#   BENCH_REPS     timed repetitions of those runs, best kept (3)
+#   CC             C compiler for the timing driver (clang-22)
 #   BENCH_CPU      the CPU to pin to (0)
 #   BENCH_CHECK    1 (default): also run every model in the reference
 #                  interpreter; int8 outputs must be bit-identical, fp32 ones
@@ -44,8 +46,8 @@ build="${BUILD_DIR:-$root/build}"
 bin="$build/bin"
 python=/usr/bin/python3
 seconds="${BENCH_SECONDS:-1}"
-assumed_gops="${BENCH_GOPS:-4}"
-reps="${BENCH_REPS:-1}"
+assumed_gops="${BENCH_GOPS:-100}"
+reps="${BENCH_REPS:-3}"
 cpu="${BENCH_CPU:-0}"
 
 only=""
@@ -62,7 +64,7 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 
-for tool in quant-opt quant-run; do
+for tool in quant-opt quant-run quant-translate; do
   if [[ ! -x "$bin/$tool" ]]; then
     echo "cpu-kernels.sh: $bin/$tool not found; build the project first" \
          "(or set BUILD_DIR)" >&2
@@ -121,28 +123,37 @@ only_arg=()
 "$python" "$root/bench/make-bench-models.py" "$work/fe" --edges=float "${only_arg[@]}"
 
 # --- helpers ------------------------------------------------------------------
-# Our run count for a measurement of OPS operations.
-runs_for() {
+# Our run count for a measurement of OPS operations at about GOPS.
+runs_for() { # OPS GOPS
   if [[ -n "${BENCH_RUNS:-}" ]]; then echo "$BENCH_RUNS"; return; fi
-  awk -v ops="$1" -v s="$seconds" -v g="$assumed_gops" 'BEGIN {
+  awk -v ops="$1" -v s="$seconds" -v g="$2" 'BEGIN {
     n = int(s * g * 1e9 / ops + 0.5); if (n < 3) n = 3; if (n > 2000) n = 2000;
     print n }'
 }
 
-# quant-run MODEL INPUT RUNS TAG: prints the best "us per inference" of
-# BENCH_REPS invocations, nothing (and status 1) on failure.
+# MODEL INPUT RUNS TAG: compiles MODEL ahead of time (object + header, as a
+# user ships it), links bench/time-compiled.c, prints its best "us per
+# inference" over BENCH_REPS repetitions of RUNS calls; also writes the
+# output of the same pipeline (quant-run --target=cpu) for the checks.
+# Prints nothing (status 1) on failure.
 ours_us() {
-  local model="$1" input="$2" runs="$3" tag="$4" best="" us i
-  for ((i = 0; i < reps; i++)); do
-    if ! "${pin[@]}" "$bin/quant-run" "$model" --target=cpu --bench "$runs" \
-         --input "$input" --output-dir "$work/out/$tag" >"$log/$tag.txt" 2>&1; then
-      return 1
-    fi
-    us=$(sed -n 's/^bench: [0-9]* runs, \([0-9.]*\) us per inference$/\1/p' "$log/$tag.txt")
-    [[ -n "$us" ]] || return 1
-    best=$(awk -v a="$best" -v b="$us" 'BEGIN { print (a == "" || b < a) ? b : a }')
-  done
-  echo "$best"
+  local model="$1" input="$2" runs="$3" tag="$4" dir="$work/aot/$4"
+  mkdir -p "$dir"
+  {
+    "$bin/quant-run" "$model" --target=cpu --input "$input" \
+      --output-dir "$work/out/$tag" &&
+    "$bin/quant-opt" "$model" --qnt-set-entry-name=to=layer -o "$dir/layer.mlir" &&
+    "$bin/quant-translate" --emit-c-header "$dir/layer.mlir" -o "$dir/layer.h" &&
+    "$bin/quant-opt" "$dir/layer.mlir" --qnt-compile-cpu="cpu=native" -o "$dir/layer.ll.mlir" &&
+    "$bin/quant-translate" --emit-obj "$dir/layer.ll.mlir" -o "$dir/layer.o" &&
+    "${CC:-clang-22}" -O2 -std=c11 -I"$dir" "$root/bench/time-compiled.c" \
+      "$dir/layer.o" -o "$dir/time" &&
+    "${pin[@]}" "$dir/time" "$runs" "$reps"
+  } >"$log/$tag.txt" 2>&1 || return 1
+  local us
+  us=$(sed -n 's/^us per inference \([0-9.]*\)$/\1/p' "$log/$tag.txt")
+  [[ -n "$us" ]] || return 1
+  echo "$us"
 }
 
 gops() { # OPS US
@@ -164,7 +175,9 @@ measure() { # NAME OPS QMODEL QINPUT FMODEL FINPUT [ONEDNN-ARGS...]
   local name="$1" ops="$2" qmodel="$3" qinput="$4" fmodel="$5" finput="$6"
   shift 6
   local runs q_us q_g d_us=n/a d_g=n/a d_impl="" f_us=n/a f_g=n/a mark="" tag
-  runs=$(runs_for "$ops")
+  runs=$(runs_for "$ops" "$assumed_gops")
+  local fruns
+  fruns=$(runs_for "$ops" 4)
   tag=$(tr -c 'A-Za-z0-9.\n-' '_' <<<"$name")
   echo "  $name: ours int8 ($runs runs)" >&2
 
@@ -221,11 +234,11 @@ measure() { # NAME OPS QMODEL QINPUT FMODEL FINPUT [ONEDNN-ARGS...]
 
   # Ours, fp32.
   if [[ $have_float == 1 && -n "$fmodel" ]]; then
-    echo "  $name: ours fp32 ($runs runs)" >&2
+    echo "  $name: ours fp32 ($fruns runs)" >&2
     local lowered="$work/$tag.f.lowered.mlir"
     if "$bin/quant-opt" "$fmodel" ${FLOAT_PRE_PASSES:-} --qnt-lower-float-to-linalg \
          -o "$lowered" >"$log/$tag.lower.txt" 2>&1 &&
-       f_us=$(ours_us "$lowered" "$finput" "$runs" "$tag.fp32"); then
+       f_us=$(ours_us "$lowered" "$finput" "$fruns" "$tag.fp32"); then
       f_g=$(gops "$ops" "$f_us")
       if [[ "${BENCH_CHECK:-1}" == 1 ]]; then
         # fp32 compiled vs the float model in the reference interpreter.

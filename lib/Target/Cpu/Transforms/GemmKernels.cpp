@@ -74,7 +74,7 @@ struct KernelBuilder {
   Value a, packed, bias, params[3];
   bool perChannel = false;
   std::array<int64_t, 3> uniform{};
-  bool gemmlowp = true, doubleRound = false;
+  bool gemmlowp = true, doubleRound = false, fastRescale = false;
 
   KernelBuilder(OpBuilder &b, Location loc, GemmMatch &match, int64_t mr,
                 int64_t nr)
@@ -210,14 +210,32 @@ struct KernelBuilder {
                                         r.getShift()[i]);
     };
     perChannel = r.getMultiplier().size() > 1;
-    uniform = entry(0);
+    // The usual case (multipliers below 1: no left shift, a right shift of
+    // at least 1) has a cheaper exact form; see finish().
+    fastRescale = gemmlowp;
+    for (size_t i = 0; i < r.getMultiplier().size(); ++i)
+      fastRescale &= entry(i)[1] == 0 && entry(i)[2] >= 1;
+    auto param = [&](size_t i, int p) -> int64_t {
+      std::array<int64_t, 3> e = entry(i);
+      return fastRescale && p == 1 ? int64_t(1) << (e[2] - 1) : e[p];
+    };
+    for (int p = 0; p < 3; ++p)
+      uniform[p] = param(0, p);
     if (perChannel) {
       for (int p = 0; p < 3; ++p) {
         std::vector<int64_t> values(np, 0);
         for (int64_t n = 0; n < g.n; ++n)
-          values[n] = entry(n)[p];
-        params[p] = constant<int64_t>(b, loc, {np}, b.getI64Type(), values,
-                                      name + "_rescale" + std::to_string(p));
+          values[n] = param(n, p);
+        std::string key = name + "_rescale" + std::to_string(p);
+        // The multiplier as i32, so that the widening multiply is one
+        // signed 32x32->64 instruction (vpmuldq).
+        if (fastRescale && p == 0)
+          params[p] = constant<int32_t>(
+              b, loc, {np}, b.getI32Type(),
+              std::vector<int32_t>(values.begin(), values.end()), key);
+        else
+          params[p] = constant<int64_t>(b, loc, {np}, b.getI64Type(), values,
+                                        key);
       }
     }
   }
@@ -251,11 +269,35 @@ struct KernelBuilder {
     VectorType v16i64 = vec(kLanes, b.getI64Type());
     lowering::FixedPointEmitter e{b, loc, v16i64};
     Value x = arith::ExtSIOp::create(b, loc, v16i64, acc);
-    Value p[3];
-    for (int i = 0; i < 3; ++i)
-      p[i] = perChannel ? read(params[i], {n}, v16i64) : e.c(uniform[i]);
-    Value r = gemmlowp ? e.gemmlowp(x, p[0], p[1], p[2])
-                       : e.tosa(x, p[0], p[1], doubleRound);
+    Value r;
+    if (fastRescale) {
+      // With no left shift, SaturatingRoundingDoublingHighMul is
+      // (x * m0 + 2^30) >> 31 for every x (m0 > 0 never meets the
+      // INT32_MIN x INT32_MIN overflow, and the nudge for negative
+      // products, 1 - 2^30, plus C's truncating division equals the same
+      // floor shift), and RoundingDivideByPOT with an exponent e >= 1 is
+      // (x + 2^(e-1) - (x < 0)) >> e: rounding half away from zero. Both
+      // are checked against the runtime core's definitions by
+      // test/e2e/cpu-shape-sweep.test and bench/cpu-kernels.sh.
+      Value m0 = perChannel
+                     ? arith::ExtSIOp::create(
+                           b, loc, v16i64,
+                           read(params[0], {n}, vec(kLanes, b.getI32Type())))
+                           .getResult()
+                     : e.c(uniform[0]);
+      Value half = perChannel ? read(params[1], {n}, v16i64) : e.c(uniform[1]);
+      Value exponent =
+          perChannel ? read(params[2], {n}, v16i64) : e.c(uniform[2]);
+      Value high = e.shr(e.add(e.mul(x, m0), e.c(int64_t(1) << 30)), e.c(31));
+      Value negative = e.zext(e.cmp(arith::CmpIPredicate::slt, high, e.c(0)));
+      r = e.shr(e.sub(e.add(high, half), negative), exponent);
+    } else {
+      Value p[3];
+      for (int i = 0; i < 3; ++i)
+        p[i] = perChannel ? read(params[i], {n}, v16i64) : e.c(uniform[i]);
+      r = gemmlowp ? e.gemmlowp(x, p[0], p[1], p[2])
+                   : e.tosa(x, p[0], p[1], doubleRound);
+    }
     Value y = arith::TruncIOp::create(b, loc, vec(kLanes, b.getI32Type()), r);
     // The epilogue's scalar body, applied lane-wise.
     Block &body = match.epilogue.getRegion().front();
