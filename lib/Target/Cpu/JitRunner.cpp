@@ -28,6 +28,7 @@
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Target/LLVMIR/Dialect/All.h"
 #include "mlir/Transforms/Passes.h"
+#include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
 #include "llvm/Support/TargetSelect.h"
 
 #include <cstdlib>
@@ -158,7 +159,18 @@ CompiledModel::compile(ModuleOp module, StringRef entryName,
   registerAllToLLVMIRTranslations(translations);
   module.getContext()->appendDialectRegistry(translations);
   ExecutionEngineOptions options;
-  auto optimize = makeOptimizingTransformer(3, 0, nullptr);
+  // Optimize for the host (as --emit-obj does for its target): without a
+  // target machine the O3 pipeline costs vector code for no CPU at all.
+  auto hostMachine = llvm::orc::JITTargetMachineBuilder::detectHost();
+  if (!hostMachine)
+    return module.emitError("cannot describe the host CPU: ")
+           << llvm::toString(hostMachine.takeError());
+  hostMachine->setCodeGenOptLevel(llvm::CodeGenOptLevel::Aggressive);
+  auto machine = hostMachine->createTargetMachine();
+  if (!machine)
+    return module.emitError("cannot create a target machine for the host: ")
+           << llvm::toString(machine.takeError());
+  auto optimize = makeOptimizingTransformer(3, 0, machine->get());
   options.transformer = optimize;
   options.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
   auto engine = ExecutionEngine::create(module, options);
