@@ -71,10 +71,11 @@ struct KernelBuilder {
   int64_t mr, nr;
 
   int64_t kp = 0, np = 0; // K padded to 4, N padded to 16
-  Value a, packed, bias, params[3];
+  Value a, packed, bias, params[3], fast[4];
   bool perChannel = false;
   std::array<int64_t, 3> uniform{};
   bool gemmlowp = true, doubleRound = false, fastRescale = false;
+  bool nhwcOut = false;
 
   KernelBuilder(OpBuilder &b, Location loc, GemmMatch &match, int64_t mr,
                 int64_t nr)
@@ -215,28 +216,34 @@ struct KernelBuilder {
     fastRescale = gemmlowp;
     for (size_t i = 0; i < r.getMultiplier().size(); ++i)
       fastRescale &= entry(i)[1] == 0 && entry(i)[2] >= 1;
-    auto param = [&](size_t i, int p) -> int64_t {
-      std::array<int64_t, 3> e = entry(i);
-      return fastRescale && p == 1 ? int64_t(1) << (e[2] - 1) : e[p];
-    };
-    for (int p = 0; p < 3; ++p)
-      uniform[p] = param(0, p);
-    if (perChannel) {
-      for (int p = 0; p < 3; ++p) {
-        std::vector<int64_t> values(np, 0);
-        for (int64_t n = 0; n < g.n; ++n)
-          values[n] = param(n, p);
-        std::string key = name + "_rescale" + std::to_string(p);
-        // The multiplier as i32, so that the widening multiply is one
-        // signed 32x32->64 instruction (vpmuldq).
-        if (fastRescale && p == 0)
-          params[p] = constant<int32_t>(
-              b, loc, {np}, b.getI32Type(),
-              std::vector<int32_t>(values.begin(), values.end()), key);
-        else
-          params[p] = constant<int64_t>(b, loc, {np}, b.getI64Type(), values,
-                                        key);
+    uniform = entry(0);
+    if (!perChannel)
+      return;
+    if (fastRescale) {
+      // Multipliers of even and odd channels as i64 lanes (they meet the
+      // accumulators' even and odd i32 lanes), exponents and their masks
+      // as i32.
+      std::vector<int64_t> even(np / 2, 0), odd(np / 2, 0);
+      std::vector<int32_t> exponent(np, 0), mask(np, 0);
+      for (int64_t n = 0; n < g.n; ++n) {
+        std::array<int64_t, 3> e = entry(n);
+        (n % 2 ? odd : even)[n / 2] = e[0];
+        exponent[n] = static_cast<int32_t>(e[2]);
+        mask[n] = static_cast<int32_t>((int64_t(1) << e[2]) - 1);
       }
+      Type i64 = b.getI64Type(), i32 = b.getI32Type();
+      fast[0] = constant<int64_t>(b, loc, {np / 2}, i64, even, name + "_m_even");
+      fast[1] = constant<int64_t>(b, loc, {np / 2}, i64, odd, name + "_m_odd");
+      fast[2] = constant<int32_t>(b, loc, {np}, i32, exponent, name + "_exp");
+      fast[3] = constant<int32_t>(b, loc, {np}, i32, mask, name + "_mask");
+      return;
+    }
+    for (int p = 0; p < 3; ++p) {
+      std::vector<int64_t> values(np, 0);
+      for (int64_t n = 0; n < g.n; ++n)
+        values[n] = entry(n)[p];
+      params[p] = constant<int64_t>(b, loc, {np}, b.getI64Type(), values,
+                                    name + "_rescale" + std::to_string(p));
     }
   }
 
@@ -264,41 +271,65 @@ struct KernelBuilder {
     return arith::AddIOp::create(b, loc, acc, sum);
   }
 
+  /// gemmlowp's MultiplyByQuantizedMultiplier without left shift, on 16
+  /// int32 lanes, exactly: SaturatingRoundingDoublingHighMul is
+  /// (x * m0 + 2^30) >> 31 for every x (m0 > 0 never meets the INT32_MIN x
+  /// INT32_MIN overflow, and the nudge of negative products, 1 - 2^30,
+  /// plus C's truncating division is the same floor shift), computed as
+  /// two widening multiplies on the even and the odd lanes (vpmuldq);
+  /// RoundingDivideByPOT then runs on int32 lanes as gemmlowp writes it.
+  /// test/e2e/cpu-shape-sweep.test and bench/cpu-kernels.sh check it bit
+  /// for bit against the runtime core.
+  Value fastRescaleOf(Value acc, Value n) {
+    VectorType v8i64 = vec(kLanes / 2, b.getI64Type());
+    VectorType v16i32 = vec(kLanes, b.getI32Type());
+    lowering::FixedPointEmitter w{b, loc, v8i64}, e{b, loc, v16i32};
+    Value lanes = vector::BitCastOp::create(b, loc, v8i64, acc);
+    Value even = w.shr(w.shl(lanes, w.c(32)), w.c(32));
+    Value odd = w.shr(lanes, w.c(32));
+    Value mEven, mOdd, exponent, mask;
+    if (perChannel) {
+      Value half = arith::DivUIOp::create(b, loc, n, idx(2));
+      mEven = read(fast[0], {half}, v8i64);
+      mOdd = read(fast[1], {half}, v8i64);
+      exponent = read(fast[2], {n}, v16i32);
+      mask = read(fast[3], {n}, v16i32);
+    } else {
+      mEven = mOdd = w.c(uniform[0]);
+      exponent = e.c(uniform[2]);
+      mask = e.c((int64_t(1) << uniform[2]) - 1);
+    }
+    auto high = [&](Value x, Value m) {
+      return w.shr(w.add(w.mul(x, m), w.c(int64_t(1) << 30)), w.c(31));
+    };
+    Value low32 = w.band(high(even, mEven), w.c(0xffffffffLL));
+    Value combined = arith::OrIOp::create(b, loc, low32,
+                                          w.shl(high(odd, mOdd), w.c(32)));
+    Value x = vector::BitCastOp::create(b, loc, v16i32, combined);
+    // RoundingDivideByPOT(x, exponent) on int32 lanes.
+    Value remainder = e.band(x, mask);
+    Value threshold = e.add(e.shr(mask, e.c(1)),
+                            e.zext(e.cmp(arith::CmpIPredicate::slt, x, e.c(0))));
+    return e.add(e.shr(x, exponent),
+                 e.zext(e.cmp(arith::CmpIPredicate::sgt, remainder, threshold)));
+  }
+
   /// The rescale and the epilogue on 16 accumulators of channels [n, n+16).
   Value finish(Value acc, Value n) {
     VectorType v16i64 = vec(kLanes, b.getI64Type());
     lowering::FixedPointEmitter e{b, loc, v16i64};
-    Value x = arith::ExtSIOp::create(b, loc, v16i64, acc);
-    Value r;
+    Value y;
     if (fastRescale) {
-      // With no left shift, SaturatingRoundingDoublingHighMul is
-      // (x * m0 + 2^30) >> 31 for every x (m0 > 0 never meets the
-      // INT32_MIN x INT32_MIN overflow, and the nudge for negative
-      // products, 1 - 2^30, plus C's truncating division equals the same
-      // floor shift), and RoundingDivideByPOT with an exponent e >= 1 is
-      // (x + 2^(e-1) - (x < 0)) >> e: rounding half away from zero. Both
-      // are checked against the runtime core's definitions by
-      // test/e2e/cpu-shape-sweep.test and bench/cpu-kernels.sh.
-      Value m0 = perChannel
-                     ? arith::ExtSIOp::create(
-                           b, loc, v16i64,
-                           read(params[0], {n}, vec(kLanes, b.getI32Type())))
-                           .getResult()
-                     : e.c(uniform[0]);
-      Value half = perChannel ? read(params[1], {n}, v16i64) : e.c(uniform[1]);
-      Value exponent =
-          perChannel ? read(params[2], {n}, v16i64) : e.c(uniform[2]);
-      Value high = e.shr(e.add(e.mul(x, m0), e.c(int64_t(1) << 30)), e.c(31));
-      Value negative = e.zext(e.cmp(arith::CmpIPredicate::slt, high, e.c(0)));
-      r = e.shr(e.sub(e.add(high, half), negative), exponent);
+      y = fastRescaleOf(acc, n);
     } else {
+      Value x = arith::ExtSIOp::create(b, loc, v16i64, acc);
       Value p[3];
       for (int i = 0; i < 3; ++i)
         p[i] = perChannel ? read(params[i], {n}, v16i64) : e.c(uniform[i]);
-      r = gemmlowp ? e.gemmlowp(x, p[0], p[1], p[2])
-                   : e.tosa(x, p[0], p[1], doubleRound);
+      Value r = gemmlowp ? e.gemmlowp(x, p[0], p[1], p[2])
+                         : e.tosa(x, p[0], p[1], doubleRound);
+      y = arith::TruncIOp::create(b, loc, vec(kLanes, b.getI32Type()), r);
     }
-    Value y = arith::TruncIOp::create(b, loc, vec(kLanes, b.getI32Type()), r);
     // The epilogue's scalar body, applied lane-wise.
     Block &body = match.epilogue.getRegion().front();
     IRMapping map;
@@ -320,6 +351,22 @@ struct KernelBuilder {
       map.map(op.getResult(0), b.create(state)->getResult(0));
     }
     return map.lookup(body.getTerminator()->getOperand(0));
+  }
+
+  /// Where row `m`, channel `n` of the [M, N] product is stored: (m, n),
+  /// or (b, oh, ow, n) when writing NHWC directly.
+  SmallVector<Value> outIndices(Value m, Value n) {
+    if (!nhwcOut)
+      return {m, n};
+    int64_t plane = match.oh * match.ow;
+    auto div = [&](Value x, int64_t c) {
+      return arith::DivUIOp::create(b, loc, x, idx(c)).getResult();
+    };
+    auto rem = [&](Value x, int64_t c) {
+      return arith::RemUIOp::create(b, loc, x, idx(c)).getResult();
+    };
+    Value inPlane = rem(m, plane);
+    return {div(m, plane), div(inPlane, match.ow), rem(inPlane, match.ow), n};
   }
 
   /// mr rows from `row0` times nr vectors of channels from block `blk0`,
@@ -359,7 +406,7 @@ struct KernelBuilder {
       for (int64_t v = 0; v < vecs; ++v) {
         Value y = finish(loop.getResult(r * vecs + v), channel[v]);
         out = vector::TransferWriteOp::create(b, loc, y, out,
-                                              ValueRange{rowIndex[r], channel[v]},
+                                              outIndices(rowIndex[r], channel[v]),
                                               ArrayRef<bool>{true})
                   .getResult();
       }
@@ -391,8 +438,16 @@ struct KernelBuilder {
   Value build() {
     prepareConstants();
     a = prepareInput();
-    Value out = tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{match.m, np},
-                                        b.getI8Type());
+    auto resultType =
+        cast<RankedTensorType>(match.epilogue.getResult(0).getType());
+    // Convolutions whose channels fill whole vectors write the NHWC result
+    // itself, so that it can be the caller's output buffer (no final copy).
+    nhwcOut = resultType.getRank() == 4 && np == match.n;
+    Value out = nhwcOut ? tensor::EmptyOp::create(b, loc, resultType.getShape(),
+                                                  b.getI8Type())
+                        : tensor::EmptyOp::create(
+                              b, loc, ArrayRef<int64_t>{match.m, np},
+                              b.getI8Type());
     int64_t blocks = np / kLanes, groups = blocks / nr, rest = blocks % nr;
     if (groups > 0)
       out = scf::ForOp::create(
@@ -411,9 +466,7 @@ struct KernelBuilder {
           ArrayRef<OpFoldResult>{b.getIndexAttr(match.m),
                                  b.getIndexAttr(match.n)},
           ArrayRef<OpFoldResult>{b.getIndexAttr(1), b.getIndexAttr(1)});
-    auto resultType =
-        cast<RankedTensorType>(match.epilogue.getResult(0).getType());
-    if (resultType.getRank() == 2)
+    if (nhwcOut || resultType.getRank() == 2)
       return out;
     return tensor::ExpandShapeOp::create(
         b, loc, resultType, out,
