@@ -54,3 +54,37 @@ func.func @two_activations(%a: tensor<2x8x!qnt.uniform<u8:f32, 0.02:100>>, %b: t
   %y = qnt.matmul %a, %b : tensor<2x8x!qnt.uniform<u8:f32, 0.02:100>>, tensor<8x4x!qnt.uniform<i8:f32, 0.01>> -> tensor<2x4x!qnt.uniform<u8:f32, 0.05:128>>
   return %y : tensor<2x4x!qnt.uniform<u8:f32, 0.05:128>>
 }
+
+// -----
+
+// A 3x3 convolution of u8 with 8 channels reads its (padded) input in
+// place, tap by tap (no im2col copy), and writes the NHWC result directly.
+// CHECK-LABEL: func.func @conv_implicit
+// CHECK: tensor.pad
+// CHECK-NOT: linalg.generic
+// CHECK: scf.for {{.*}} -> (tensor<1x5x5x16xi8>)
+// CHECK: scf.for
+// CHECK: scf.for
+// CHECK: vector.transfer_read {{.*}} : tensor<1x7x7x8xi8>, vector<4xi8>
+// CHECK: vector.transfer_write {{.*}} : vector<16xi8>, tensor<1x5x5x16xi8>
+func.func @conv_implicit(%x: tensor<1x5x5x8x!qnt.uniform<u8:f32, 0.02:100>>) -> tensor<1x5x5x16x!qnt.uniform<u8:f32, 0.05:128>> {
+  %wc = arith.constant dense<3> : tensor<16x3x3x8xi8>
+  %w = qnt.storage_cast %wc : tensor<16x3x3x8xi8> to tensor<16x3x3x8x!qnt.uniform<i8:f32, 0.01>>
+  %y = qnt.conv2d %x, %w padding [1, 1, 1, 1] : (tensor<1x5x5x8x!qnt.uniform<u8:f32, 0.02:100>>, tensor<16x3x3x8x!qnt.uniform<i8:f32, 0.01>>) -> tensor<1x5x5x16x!qnt.uniform<u8:f32, 0.05:128>>
+  return %y : tensor<1x5x5x16x!qnt.uniform<u8:f32, 0.05:128>>
+}
+
+// -----
+
+// Three input channels (not a multiple of 4) and i8 activations go through
+// an im2col copy that pads channels to 4 and flips i8 to u8 (xor 0x80).
+// CHECK-LABEL: func.func @conv_im2col
+// CHECK: linalg.generic
+// CHECK: arith.xori
+// CHECK: tensor.collapse_shape {{.*}} into tensor<25x36xi8>
+func.func @conv_im2col(%x: tensor<1x5x5x3x!qnt.uniform<i8:f32, 0.02:-3>>) -> tensor<1x5x5x16x!qnt.uniform<i8:f32, 0.05:1>> {
+  %wc = arith.constant dense<3> : tensor<16x3x3x3xi8>
+  %w = qnt.storage_cast %wc : tensor<16x3x3x3xi8> to tensor<16x3x3x3x!qnt.uniform<i8:f32, 0.01>>
+  %y = qnt.conv2d %x, %w padding [1, 1, 1, 1] : (tensor<1x5x5x3x!qnt.uniform<i8:f32, 0.02:-3>>, tensor<16x3x3x3x!qnt.uniform<i8:f32, 0.01>>) -> tensor<1x5x5x16x!qnt.uniform<i8:f32, 0.05:1>>
+  return %y : tensor<1x5x5x16x!qnt.uniform<i8:f32, 0.05:1>>
+}

@@ -75,7 +75,7 @@ struct KernelBuilder {
   bool perChannel = false;
   std::array<int64_t, 3> uniform{};
   bool gemmlowp = true, doubleRound = false, fastRescale = false;
-  bool nhwcOut = false;
+  bool nhwcOut = false, implicit = false;
 
   KernelBuilder(OpBuilder &b, Location loc, GemmMatch &match, int64_t mr,
                 int64_t nr)
@@ -135,6 +135,11 @@ struct KernelBuilder {
     if (direct)
       return tensor::CollapseShapeOp::create(
           b, loc, in, ArrayRef<ReassociationIndices>{{0, 1, 2}, {3}});
+    // u8 inputs with whole 4-byte channel groups are read in place, window
+    // by window ("implicit GEMM"): no im2col copy.
+    implicit = cp == g.channels && !g.signedInput;
+    if (implicit)
+      return in;
     if (cp != g.channels) {
       SmallVector<int64_t> shape(inType.getShape());
       shape[3] = cp;
@@ -382,26 +387,78 @@ struct KernelBuilder {
     SmallVector<Value> rowIndex;
     for (int64_t r = 0; r < rows; ++r)
       rowIndex.push_back(addIdx(row0, r));
-    auto loop = scf::ForOp::create(
-        b, loc, idx(0), idx(kp / 4), idx(1), init,
-        [&](OpBuilder &, Location, Value k, ValueRange accs) {
-          SmallVector<Value> w;
-          for (int64_t v = 0; v < vecs; ++v)
-            w.push_back(read(packed, {addIdx(blk0, v), k, idx(0)},
-                             vec(4 * kLanes, b.getI8Type())));
-          Value k4 = mulIdx(k, 4);
-          SmallVector<Value> next;
-          for (int64_t r = 0; r < rows; ++r) {
-            Value bytes =
-                read(a, {rowIndex[r], k4}, vec(4, b.getI8Type()));
-            Value word = vector::BitCastOp::create(
-                b, loc, vec(1, b.getI32Type()), bytes);
-            Value row = vector::BroadcastOp::create(b, loc, v16i32, word);
-            for (int64_t v = 0; v < vecs; ++v)
-              next.push_back(dot(accs[r * vecs + v], row, w[v]));
-          }
-          scf::YieldOp::create(b, loc, next);
-        });
+    // One reduction step: 4 bytes of each row (rowBytes) times the packed
+    // weights of step k, added to the accumulators.
+    auto step = [&](ValueRange accs, Value k,
+                    function_ref<Value(int64_t)> rowBytes) {
+      SmallVector<Value> w;
+      for (int64_t v = 0; v < vecs; ++v)
+        w.push_back(read(packed, {addIdx(blk0, v), k, idx(0)},
+                         vec(4 * kLanes, b.getI8Type())));
+      SmallVector<Value> next;
+      for (int64_t r = 0; r < rows; ++r) {
+        Value word = vector::BitCastOp::create(
+            b, loc, vec(1, b.getI32Type()), rowBytes(r));
+        Value row = vector::BroadcastOp::create(b, loc, v16i32, word);
+        for (int64_t v = 0; v < vecs; ++v)
+          next.push_back(dot(accs[r * vecs + v], row, w[v]));
+      }
+      return next;
+    };
+    VectorType v4i8 = vec(4, b.getI8Type());
+    scf::ForOp loop;
+    if (!implicit) {
+      loop = scf::ForOp::create(
+          b, loc, idx(0), idx(kp / 4), idx(1), init,
+          [&](OpBuilder &, Location, Value k, ValueRange accs) {
+            Value k4 = mulIdx(k, 4);
+            scf::YieldOp::create(b, loc, step(accs, k, [&](int64_t r) {
+                                   return read(a, {rowIndex[r], k4}, v4i8);
+                                 }));
+          });
+    } else {
+      // Row m is output pixel (n, oh, ow); reduction step k is tap
+      // (kh, kw) times channels [4c, 4c+4): the bytes sit at input
+      // [n, oh*sh + kh*dh, ow*sw + kw*dw, 4c] of the padded input.
+      const GemmMatch &g = match;
+      int64_t plane = g.oh * g.ow, groups = g.channels / 4;
+      SmallVector<Value> image, top, left;
+      for (int64_t r = 0; r < rows; ++r) {
+        Value inPlane =
+            arith::RemUIOp::create(b, loc, rowIndex[r], idx(plane));
+        image.push_back(
+            arith::DivUIOp::create(b, loc, rowIndex[r], idx(plane)));
+        top.push_back(mulIdx(
+            arith::DivUIOp::create(b, loc, inPlane, idx(g.ow)), g.strideH));
+        left.push_back(mulIdx(
+            arith::RemUIOp::create(b, loc, inPlane, idx(g.ow)), g.strideW));
+      }
+      loop = scf::ForOp::create(
+          b, loc, idx(0), idx(g.kh * g.kw), idx(1), init,
+          [&](OpBuilder &, Location, Value tap, ValueRange tapAccs) {
+            Value dh = mulIdx(arith::DivUIOp::create(b, loc, tap, idx(g.kw)),
+                              g.dilationH);
+            Value dw = mulIdx(arith::RemUIOp::create(b, loc, tap, idx(g.kw)),
+                              g.dilationW);
+            SmallVector<Value> h, w;
+            for (int64_t r = 0; r < rows; ++r) {
+              h.push_back(arith::AddIOp::create(b, loc, top[r], dh));
+              w.push_back(arith::AddIOp::create(b, loc, left[r], dw));
+            }
+            Value k0 = mulIdx(tap, groups);
+            auto inner = scf::ForOp::create(
+                b, loc, idx(0), idx(groups), idx(1), tapAccs,
+                [&](OpBuilder &, Location, Value c, ValueRange accs) {
+                  Value k = arith::AddIOp::create(b, loc, k0, c);
+                  Value c4 = mulIdx(c, 4);
+                  scf::YieldOp::create(
+                      b, loc, step(accs, k, [&](int64_t r) {
+                        return read(a, {image[r], h[r], w[r], c4}, v4i8);
+                      }));
+                });
+            scf::YieldOp::create(b, loc, inner.getResults());
+          });
+    }
     for (int64_t r = 0; r < rows; ++r)
       for (int64_t v = 0; v < vecs; ++v) {
         Value y = finish(loop.getResult(r * vecs + v), channel[v]);
