@@ -88,7 +88,10 @@ void qc::buildCpuCodegenPipeline(OpPassManager &pm,
   pm.addPass(createQntLowerFloatToLinalgPass());
   pm.addPass(createQntLowerToIntegerPass());
   pm.addPass(createCanonicalizerPass());
-  pm.addPass(createQntCpuGemmKernelsPass());
+  QntCpuGemmKernelsPassOptions kernels;
+  kernels.rowBlock = options.rowBlock;
+  kernels.vectorBlock = options.vectorBlock;
+  pm.addPass(createQntCpuGemmKernelsPass(kernels));
   pm.addPass(createQntLowerToArithPass());
   pm.addPass(createCanonicalizerPass());
   buildLoopsToLLVMPipeline(pm, options.cpu);

@@ -72,6 +72,15 @@ struct CompileCpuOptions
                      "(the host), generic (baseline), or an LLVM CPU name "
                      "such as x86-64-v3, x86-64-v4, znver5"),
       llvm::cl::init("native")};
+  Option<int64_t> rowBlock{
+      *this, "mr",
+      llvm::cl::desc("Kernel register block: rows (1 to 8; for experiments)"),
+      llvm::cl::init(6)};
+  Option<int64_t> vectorBlock{
+      *this, "nr",
+      llvm::cl::desc("Kernel register block: 16-channel vectors (1 to 4; for "
+                     "experiments)"),
+      llvm::cl::init(4)};
 };
 
 /// Everything after the model's edges have storage types: integer
