@@ -26,6 +26,10 @@ def QntLowerToIntegerPass : Pass<"qnt-lower-to-integer"> {
       add a window sum of the input for the `-Z_w * sum_k q_x` term.
       Non-constant weights (a matmul of two activations) use
       `(q_x - Z_x)(q_w - Z_w)` directly;
+    - the accumulator is int32 when the exact sum provably stays in int32
+      for every input (bounded at compile time from the weights, the bias
+      and the storage ranges), else int64 saturated once to int32, as
+      docs/quantized-kernels.md section 4 defines;
     - padding with the input zero point (real 0);
     - fused ReLU/ReLU6/clamp as the output clamp of the rescale;
     - quantized add as TFLite's (inputs shifted left and rescaled to a

@@ -304,8 +304,8 @@ struct LowerTranspose : OpRewritePattern<TransposeOp> {
     if (!isQuantizedOp(op))
       return rewriter.notifyMatchFailure(op, "float op");
     UniformType in = qtype(op.getInput());
-    if (!in.isPerTensor())
-      return rewriter.notifyMatchFailure(op, "per-axis transpose");
+    if (in.isPerGroup())
+      return rewriter.notifyMatchFailure(op, "per-group transpose");
     Location loc = op.getLoc();
     Value storage = toStorage(rewriter, loc, op.getInput());
     Type elem = cast<RankedTensorType>(storage.getType()).getElementType();
@@ -315,11 +315,25 @@ struct LowerTranspose : OpRewritePattern<TransposeOp> {
     Value moved = linalg::TransposeOp::create(rewriter, loc, storage, init,
                                               op.getPermutation())
                       .getResult()[0];
-    return replaceOrFail(
-        rewriter, op,
-        lowerRescale(rewriter, op,
-                     asQuantized(rewriter, loc, moved, op.getInput()),
-                     op.getOutput().getType(), -kInf, kInf));
+    // The moved values keep their parameters, which now sit on the axis
+    // the permutation moved the input's axis to; then the usual rescale to
+    // the output's parameters (nothing when they are the same).
+    UniformType movedType = in;
+    if (in.isPerAxis()) {
+      ArrayRef<int64_t> perm = op.getPermutation();
+      int32_t axis = static_cast<int32_t>(
+          llvm::find(perm, static_cast<int64_t>(in.getAxis())) - perm.begin());
+      movedType = UniformType::get(in.getStorageType(), in.getStorageMin(),
+                                   in.getStorageMax(), in.getExpressedType(),
+                                   axis, 0, in.getScales().asArrayRef(),
+                                   in.getZeroPoints().asArrayRef());
+    }
+    Value quantized = fromStorage(
+        rewriter, loc, moved,
+        RankedTensorType::get(outType.getShape(), movedType));
+    return replaceOrFail(rewriter, op,
+                         lowerRescale(rewriter, op, quantized,
+                                      op.getOutput().getType(), -kInf, kInf));
   }
 };
 

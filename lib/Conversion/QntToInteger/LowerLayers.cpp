@@ -46,7 +46,62 @@ struct LayerPlan {
   /// are constant and symmetric.
   std::optional<std::vector<int64_t>> foldedBias;
   rt::OutputStage stage;
+  /// The exact accumulator can leave int32 for some input (a bias near the
+  /// limits, or very long reductions): accumulate in i64 and saturate once,
+  /// as docs/quantized-kernels.md section 4 defines. Otherwise the i32
+  /// accumulator never wraps and is exact.
+  bool wide = false;
+  Type accType(MLIRContext *ctx) const { return wide ? i64(ctx) : i32(ctx); }
 };
+
+/// Whether sat32(bias + sum_k (x - Z_x)(w - Z_w)) may differ from the same
+/// sum in a wrapping int32 accumulator, over every input value the storage
+/// type allows. `weights` (constant) and `bias` may be absent: then their
+/// storage ranges bound them.
+bool mayOverflowInt32(const LayerPlan &plan, int64_t channels, int64_t terms,
+                      const std::optional<std::vector<int64_t>> &weights,
+                      const std::optional<std::vector<int64_t>> &bias,
+                      llvm::function_ref<int64_t(int64_t)> channelOf) {
+  UniformType in = qtype(plan.input), w = qtype(plan.weight);
+  int64_t xLo = in.getStorageMin() - plan.inputZp,
+          xHi = in.getStorageMax() - plan.inputZp;
+  auto zpOf = [&](int64_t c) {
+    return plan.weightZps.size() == 1 ? plan.weightZps[0] : plan.weightZps[c];
+  };
+  std::vector<int64_t> lo(channels, 0), hi(channels, 0);
+  for (int64_t c = 0; c < channels; ++c) {
+    if (bias) {
+      lo[c] = hi[c] = (*bias)[c];
+    } else if (plan.bias) {
+      lo[c] = INT32_MIN;
+      hi[c] = INT32_MAX;
+    }
+  }
+  auto add = [&](int64_t c, int64_t wv, int64_t count) {
+    int64_t a = xLo * wv, b = xHi * wv;
+    lo[c] += std::min(a, b) * count;
+    hi[c] += std::max(a, b) * count;
+  };
+  if (weights) {
+    for (size_t i = 0; i < weights->size(); ++i) {
+      int64_t c = channelOf(i);
+      add(c, (*weights)[i] - zpOf(c), 1);
+    }
+  } else {
+    for (int64_t c = 0; c < channels; ++c) {
+      int64_t z = zpOf(c);
+      int64_t wLo = w.getStorageMin() - z, wHi = w.getStorageMax() - z;
+      int64_t a = std::min({xLo * wLo, xLo * wHi, xHi * wLo, xHi * wHi});
+      int64_t b = std::max({xLo * wLo, xLo * wHi, xHi * wLo, xHi * wHi});
+      lo[c] += a * terms;
+      hi[c] += b * terms;
+    }
+  }
+  for (int64_t c = 0; c < channels; ++c)
+    if (lo[c] < INT32_MIN || hi[c] > INT32_MAX)
+      return true;
+  return false;
+}
 
 /// Prepares the output stage and, where possible, the folded bias.
 /// `channelOf(i)` maps a flat weight index to its output channel.
@@ -74,15 +129,34 @@ LogicalResult planLayer(Operation *op, Value input, Value weight, Value bias,
     return rewriter.notifyMatchFailure(op, error);
 
   std::optional<std::vector<int64_t>> weights = readQuantizedConstant(weight);
+  std::optional<std::vector<int64_t>> biasValues;
+  if (bias)
+    biasValues = readQuantizedConstant(bias);
+  if (channels == 0) {
+    // A matmul of two activations: every column is bounded alike, by the
+    // storage ranges over the contraction (the lhs's last dimension).
+    auto lhs = cast<RankedTensorType>(input.getType());
+    int64_t terms = lhs.getDimSize(lhs.getRank() - 1);
+    for (size_t z = 0; z < plan.weightZps.size() && !plan.wide; ++z) {
+      LayerPlan column = plan;
+      column.weightZps = {plan.weightZps[z]};
+      plan.wide = mayOverflowInt32(column, 1, terms, std::nullopt,
+                                   std::nullopt, channelOf);
+    }
+  } else {
+    int64_t terms =
+        cast<RankedTensorType>(weight.getType()).getNumElements() / channels;
+    plan.wide = mayOverflowInt32(plan, channels, terms, weights, biasValues,
+                                 channelOf);
+  }
   if (!weights || channels == 0)
     return success();
   std::vector<int64_t> folded(channels, 0);
   if (bias) {
-    std::optional<std::vector<int64_t>> b = readQuantizedConstant(bias);
-    if (!b)
+    if (!biasValues)
       return success();
     for (int64_t c = 0; c < channels; ++c)
-      folded[c] = (*b)[c];
+      folded[c] = (*biasValues)[c];
   }
   for (size_t i = 0; i < weights->size(); ++i)
     folded[channelOf(i)] -= int64_t(plan.inputZp) * (*weights)[i];
@@ -93,10 +167,12 @@ LogicalResult planLayer(Operation *op, Value input, Value weight, Value bias,
         plan.weightZps.size() == 1 ? plan.weightZps[0] : plan.weightZps[c];
     folded[c] += terms * int64_t(plan.inputZp) * zw;
   }
-  // The accumulator is int32: keep the folded bias in its wrap-around
-  // representation so that the sum is the same modulo 2^32.
-  for (int64_t &v : folded)
-    v = storageBits(v, 32);
+  // An int32 accumulator holds the folded bias in its wrap-around
+  // representation (the final sum is exact, so it is the same modulo 2^32
+  // and in range); an i64 one holds it as it is.
+  if (!plan.wide)
+    for (int64_t &v : folded)
+      v = storageBits(v, 32);
   plan.foldedBias = std::move(folded);
   return success();
 }
@@ -108,20 +184,22 @@ Value initialAccumulator(PatternRewriter &b, Location loc,
   MLIRContext *ctx = b.getContext();
   ArrayRef<int64_t> shape = plan.resultType.getShape();
   int64_t rank = plan.resultType.getRank();
-  auto accType = RankedTensorType::get(shape, i32(ctx));
+  Type acc = plan.accType(ctx);
+  auto accType = RankedTensorType::get(shape, acc);
   Value biasTensor;
   if (!directForm && plan.foldedBias) {
-    biasTensor =
-        constTensor(b, loc, {shape.back()}, i32(ctx), *plan.foldedBias);
+    biasTensor = constTensor(b, loc, {shape.back()}, acc, *plan.foldedBias);
   } else if (plan.bias) {
     biasTensor = toStorage(b, loc, plan.bias);
   } else {
-    return filledTensor(b, loc, shape, i32(ctx), 0);
+    return filledTensor(b, loc, shape, acc, 0);
   }
   AffineMap last = AffineMap::get(rank, 0, getAffineDimExpr(rank - 1, ctx));
   return mapElementwise(
       b, loc, {biasTensor}, {last}, accType,
-      [](OpBuilder &, Location, ValueRange args) { return args[0]; });
+      [&](OpBuilder &nb, Location nl, ValueRange args) {
+        return extend(nb, nl, args[0], /*isSigned=*/true, acc);
+      });
 }
 
 /// acc += x * w (folded form) or (x - Z_x) * (w - Z_w[o]) (direct form);
@@ -130,13 +208,13 @@ Value initialAccumulator(PatternRewriter &b, Location loc,
 Value multiplyAccumulate(OpBuilder &b, Location loc, ValueRange args,
                          const LayerPlan &plan, bool directForm,
                          Value channelZp) {
-  MLIRContext *ctx = b.getContext();
-  Value x = extend(b, loc, args[0], qtype(plan.input).isSigned(), i32(ctx));
-  Value w = extend(b, loc, args[1], qtype(plan.weight).isSigned(), i32(ctx));
+  Type acc = plan.accType(b.getContext());
+  Value x = extend(b, loc, args[0], qtype(plan.input).isSigned(), acc);
+  Value w = extend(b, loc, args[1], qtype(plan.weight).isSigned(), acc);
   if (directForm) {
-    x = arith::SubIOp::create(b, loc, x,
-                              constInt(b, loc, i32(ctx), plan.inputZp));
-    w = arith::SubIOp::create(b, loc, w, channelZp);
+    x = arith::SubIOp::create(b, loc, x, constInt(b, loc, acc, plan.inputZp));
+    w = arith::SubIOp::create(b, loc, w,
+                              extend(b, loc, channelZp, true, acc));
   }
   Value product = arith::MulIOp::create(b, loc, x, w);
   return arith::AddIOp::create(b, loc, args[2], product);
@@ -154,19 +232,20 @@ Value subtractWeightZeroPointTerm(PatternRewriter &b, Location loc,
   ArrayRef<int64_t> shape = plan.resultType.getShape();
   int64_t rank = plan.resultType.getRank();
   bool isSigned = qtype(plan.input).isSigned();
-  Value zeros = filledTensor(b, loc, shape, i32(ctx), 0);
+  Type accElem = plan.accType(ctx);
+  Value zeros = filledTensor(b, loc, shape, accElem, 0);
   auto sums = linalg::GenericOp::create(
       b, loc, TypeRange{zeros.getType()}, ValueRange{x, w}, ValueRange{zeros},
       ArrayRef<AffineMap>{maps[0], maps[1], maps.back()}, iterators,
       [&](OpBuilder &nb, Location nl, ValueRange args) {
-        Value v = extend(nb, nl, args[0], isSigned, i32(ctx));
+        Value v = extend(nb, nl, args[0], isSigned, accElem);
         linalg::YieldOp::create(
             nb, nl, arith::AddIOp::create(nb, nl, args[2], v).getResult());
       });
   std::vector<int64_t> zps(plan.weightZps.begin(), plan.weightZps.end());
   if (zps.size() == 1)
     zps.assign(shape.back(), zps.front());
-  Value zpTensor = constTensor(b, loc, {shape.back()}, i32(ctx), zps);
+  Value zpTensor = constTensor(b, loc, {shape.back()}, accElem, zps);
   AffineMap id = b.getMultiDimIdentityMap(rank);
   AffineMap last = AffineMap::get(rank, 0, getAffineDimExpr(rank - 1, ctx));
   return mapElementwise(
@@ -209,6 +288,21 @@ Value emitLayer(PatternRewriter &b, Location loc, const LayerPlan &plan,
   if (!directForm && !plan.symmetricWeights)
     result = subtractWeightZeroPointTerm(b, loc, plan, x, w, result, maps,
                                          iterators);
+  if (plan.wide) {
+    // The one saturation of the exact sum to int32.
+    int64_t rank = plan.resultType.getRank();
+    AffineMap id = b.getMultiDimIdentityMap(rank);
+    result = mapElementwise(
+        b, loc, {result}, {id},
+        RankedTensorType::get(plan.resultType.getShape(), i32(ctx)),
+        [&](OpBuilder &nb, Location nl, ValueRange args) {
+          Value v = arith::MaxSIOp::create(
+              nb, nl, args[0], constInt(nb, nl, i64(ctx), INT32_MIN));
+          v = arith::MinSIOp::create(nb, nl, v,
+                                     constInt(nb, nl, i64(ctx), INT32_MAX));
+          return arith::TruncIOp::create(nb, nl, i32(ctx), v).getResult();
+        });
+  }
   return applyOutputStage(b, loc, result, plan.stage,
                           plan.resultType.getRank() - 1, plan.resultType);
 }

@@ -94,3 +94,37 @@ func.func @add(%a: tensor<4x!qnt.uniform<i8:f32, 0.25>>, %b: tensor<4x!qnt.unifo
   return %s : tensor<4x!qnt.uniform<i8:f32, 0.5>>
 }
 
+
+// -----
+
+// A bias at the int32 limit: the exact sum can leave int32, so it is
+// accumulated in i64 and saturated once (docs/quantized-kernels.md section
+// 4), not wrapped.
+// CHECK-LABEL: func.func @bias_saturates
+// CHECK: linalg.generic
+// CHECK: arith.extsi {{.*}} : i8 to i64
+// CHECK: arith.muli {{.*}} : i64
+// CHECK: arith.maxsi {{.*}} : i64
+// CHECK: arith.minsi {{.*}} : i64
+// CHECK: arith.trunci {{.*}} : i64 to i32
+func.func @bias_saturates(%x: tensor<1x1x!qnt.uniform<i8:f32, 1.0:0>>) -> tensor<1x1x!qnt.uniform<i8:f32, 33554432.0:0>> {
+  %c0 = arith.constant dense<[[1]]> : tensor<1x1xi8>
+  %w = qnt.storage_cast %c0 : tensor<1x1xi8> to tensor<1x1x!qnt.uniform<i8<-127:127>:f32, 1.0:0>>
+  %c1 = arith.constant dense<[2147483647]> : tensor<1xi32>
+  %b = qnt.storage_cast %c1 : tensor<1xi32> to tensor<1x!qnt.uniform<i32:f32, 1.0:0>>
+  %y = qnt.fully_connected %x, %w, %b : (tensor<1x1x!qnt.uniform<i8:f32, 1.0:0>>, tensor<1x1x!qnt.uniform<i8<-127:127>:f32, 1.0:0>>, tensor<1x!qnt.uniform<i32:f32, 1.0:0>>) -> tensor<1x1x!qnt.uniform<i8:f32, 33554432.0:0>>
+  return %y : tensor<1x1x!qnt.uniform<i8:f32, 33554432.0:0>>
+}
+
+// -----
+
+// A per-axis transpose moves the data; its parameters move with it to the
+// new axis (0 here), and the rescale to the output's parameters (the same
+// ones: a multiplier of exactly 1) runs along that axis.
+// CHECK-LABEL: func.func @transpose_per_axis
+// CHECK: linalg.transpose
+// CHECK: qnt.fixed_point_mul %{{.*}} by [1073741824, 1073741824, 1073741824] shift [1, 1, 1] axis 0 : tensor<3x2xi32>
+func.func @transpose_per_axis(%x: tensor<2x3x!qnt.uniform<i8:f32:1, {0.5, 0.25, 0.125}>>) -> tensor<3x2x!qnt.uniform<i8:f32:0, {0.5, 0.25, 0.125}>> {
+  %y = qnt.transpose %x permutation [1, 0] : tensor<2x3x!qnt.uniform<i8:f32:1, {0.5, 0.25, 0.125}>> -> tensor<3x2x!qnt.uniform<i8:f32:0, {0.5, 0.25, 0.125}>>
+  return %y : tensor<3x2x!qnt.uniform<i8:f32:0, {0.5, 0.25, 0.125}>>
+}

@@ -885,24 +885,10 @@ def cases(g):
 
 
 # Cases that fail today (cpu and ref disagree, or the CPU compile fails):
-# each is minimized in Inputs/failing/ and reported; they are left out of
-# the suite here so it stays green, and must be put back when fixed.
-KNOWN_FAILING = {
-    # The accumulator must be the exact sum saturated once to int32
-    # (docs/quantized-kernels.md section 4); qnt-lower-to-integer adds the
-    # bias into a wrapping i32 accumulator, so a bias near the int32 limits
-    # wraps instead of saturating (the integer IR in the interpreter
-    # disagrees with the quantized graph the same way).
-    # Minimized: Inputs/failing/accumulator_saturation.mlir.
-    "conv2d_bias_saturates_u8", "conv2d_bias_saturates_i8",
-    "fc_bias_saturates_u8", "fc_bias_saturates_i8",
-    # The interpreter transposes per-axis tensors (the axis moves with the
-    # data, section 7); qnt-lower-to-integer refuses them ("cannot be
-    # lowered to integer arithmetic: per-axis transpose"), so the CPU
-    # compile fails. Minimized: Inputs/failing/per_axis_transpose.mlir.
-    "transpose_per_axis_same_params_u8", "transpose_per_axis_same_params_i8",
-    "transpose_per_axis_new_params_u8", "transpose_per_axis_new_params_i8",
-}
+# each must be minimized, reported, and put back when fixed. (The last two,
+# a bias saturating the accumulator and per-axis transpose, were fixed in
+# qnt-lower-to-integer; their cases run again.)
+KNOWN_FAILING = set()
 
 
 def main(argv):
