@@ -16,6 +16,7 @@ packages=(
   cmake ninja-build g++ python3 python3-numpy python3-torch
   clang-22 lld-22 llvm-22-dev llvm-22-tools libmlir-22-dev mlir-22-tools
   libgtest-dev zlib1g-dev libdnnl-dev
+  libonnx-dev libprotobuf-dev python3-onnx libonnx-testdata dataset-fashion-mnist
 )
 
 missing=()

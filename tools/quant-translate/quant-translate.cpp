@@ -11,6 +11,7 @@
 
 #include "qc/Target/Cpu/HeaderEmitter.h"
 #include "qc/Target/Cpu/ObjectEmitter.h"
+#include "qc/Target/Onnx/OnnxImporter.h"
 
 #include "mlir/InitAllTranslations.h"
 #include "mlir/Tools/mlir-translate/MlirTranslateMain.h"
@@ -19,7 +20,9 @@ int main(int argc, char **argv) {
   mlir::registerAllTranslations();
   qc::registerObjectEmission();
   qc::registerHeaderEmission();
+  qc::registerOnnxImport();
   return mlir::failed(mlir::mlirTranslateMain(
       argc, argv,
-      "quant translation driver: MLIR to LLVM IR and native object files\n"));
+      "quant translation driver: ONNX to MLIR, MLIR to LLVM IR and native "
+      "object files\n"));
 }
