@@ -475,6 +475,8 @@ LogicalResult runFixedPointMul(Exec &e, FixedPointMulOp op) {
     rounding = rt::q::Rounding::TosaSingle;
   else if (op.getRounding() == RoundingMode::tosa_double)
     rounding = rt::q::Rounding::TosaDouble;
+  else if (op.getRounding() == RoundingMode::half_even)
+    rounding = rt::q::Rounding::HalfEven;
   int64_t axis = op.getAxis() ? static_cast<int64_t>(*op.getAxis()) : -1;
   return e.check(rt::q::fixedPointMul(e.operand(0), m0, shift, axis, rounding,
                                       e.result(), error),

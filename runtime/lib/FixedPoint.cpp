@@ -132,6 +132,22 @@ extern "C" int32_t qc_apply_scale_tosa(int32_t value, int32_t multiplier,
   return saturateToInt32(floorShiftRight(result, s));
 }
 
+extern "C" int32_t qc_multiply_by_quantized_multiplier_half_even(
+    int32_t x, int32_t m0, int32_t shift) {
+  int s = std::clamp(31 - static_cast<int64_t>(shift), INT64_C(0),
+                     INT64_C(62));
+  int64_t p = static_cast<int64_t>(x) * m0; // |p| <= 2^62: exact
+  if (s == 0)
+    return saturateToInt32(p);
+  int64_t q = floorShiftRight(p, s);
+  // p - q * 2^s in [0, 2^s): q * 2^s is between p - 2^s and p, in range.
+  int64_t remainder = p - static_cast<int64_t>(static_cast<uint64_t>(q) << s);
+  int64_t half = INT64_C(1) << (s - 1);
+  if (remainder > half || (remainder == half && (q & 1)))
+    ++q;
+  return saturateToInt32(q);
+}
+
 extern "C" int32_t qc_requantize(int32_t acc, int32_t m0, int32_t shift,
                                  int32_t out_zero_point, int32_t qmin,
                                  int32_t qmax) {

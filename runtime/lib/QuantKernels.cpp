@@ -1004,6 +1004,8 @@ int32_t q::applyFixedPointMul(int32_t value, int32_t m0, int32_t shift,
   switch (rounding) {
   case Rounding::Gemmlowp:
     return qc_multiply_by_quantized_multiplier(value, m0, shift);
+  case Rounding::HalfEven:
+    return qc_multiply_by_quantized_multiplier_half_even(value, m0, shift);
   case Rounding::TosaSingle:
   case Rounding::TosaDouble:
     // M = m0 * 2^(shift - 31) is TOSA's multiplier * 2^-(31 - shift), the

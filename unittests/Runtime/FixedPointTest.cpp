@@ -622,6 +622,103 @@ TEST(MultiplyByQuantizedMultiplier, RandomMatchesReference) {
 }
 
 //===----------------------------------------------------------------------===//
+// qc_multiply_by_quantized_multiplier_half_even
+//===----------------------------------------------------------------------===//
+
+int32_t halfEven(int32_t x, int32_t m0, int32_t shift) {
+  return qc_multiply_by_quantized_multiplier_half_even(x, m0, shift);
+}
+
+/// x * m0 / 2^s rounded to nearest, ties to even, from the definition in
+/// exact integers (s = 31 - shift clamped into [0, 62]).
+int32_t refHalfEven(int32_t x, int32_t m0, int32_t shift) {
+  int s = static_cast<int>(
+      std::min<int64_t>(std::max<int64_t>(31 - int64_t(shift), 0), 62));
+  Int128 n = static_cast<Int128>(x) * m0, d = static_cast<Int128>(1) << s;
+  Int128 q = floorDiv(n, d), r = n - q * d;
+  if (2 * r > d || (2 * r == d && (q % 2 != 0)))
+    ++q;
+  return saturate(q);
+}
+
+TEST(MultiplyByQuantizedMultiplierHalfEven, TiesGoToEven) {
+  // m0 = 2^30, shift 0: x / 2, a tie for every odd x.
+  int32_t half = static_cast<int32_t>(pow2(30));
+  EXPECT_EQ(halfEven(1, half, 0), 0);   // 0.5 -> 0
+  EXPECT_EQ(halfEven(3, half, 0), 2);   // 1.5 -> 2
+  EXPECT_EQ(halfEven(5, half, 0), 2);   // 2.5 -> 2
+  EXPECT_EQ(halfEven(-1, half, 0), 0);  // -0.5 -> 0
+  EXPECT_EQ(halfEven(-3, half, 0), -2); // -1.5 -> -2
+  EXPECT_EQ(halfEven(-5, half, 0), -2); // -2.5 -> -2
+  EXPECT_EQ(halfEven(4, half, 0), 2);
+  EXPECT_EQ(halfEven(7, half, -1), 2);  // 7/4 = 1.75 -> 2
+  EXPECT_EQ(halfEven(6, half, -1), 2);  // 6/4 = 1.5 -> 2
+  EXPECT_EQ(halfEven(10, half, -1), 2); // 10/4 = 2.5 -> 2
+  EXPECT_EQ(halfEven(-10, half, -1), -2);
+}
+
+TEST(MultiplyByQuantizedMultiplierHalfEven, SingleRounding) {
+  // gemmlowp rounds twice; this mode once. x * 0.75 / 2^2 with x = 10:
+  // exactly 1.875 -> 2.
+  int32_t m0 = static_cast<int32_t>(3 * pow2(29)); // 0.75 * 2^31
+  EXPECT_EQ(halfEven(10, m0, -2), 2);
+  EXPECT_EQ(halfEven(0, m0, -2), 0);
+  EXPECT_EQ(halfEven(kMax, 0, 5), 0);
+}
+
+TEST(MultiplyByQuantizedMultiplierHalfEven, ExtremesAndShifts) {
+  int32_t one = static_cast<int32_t>(pow2(30)); // 0.5 * 2^31
+  EXPECT_EQ(halfEven(kMax, one, 1), kMax);      // x * 1
+  EXPECT_EQ(halfEven(kMin, one, 1), kMin);
+  EXPECT_EQ(halfEven(kMax, one, 2), kMax);      // x * 2 saturates
+  EXPECT_EQ(halfEven(kMin, one, 2), kMin);
+  EXPECT_EQ(halfEven(kMax, one, 31), kMax);     // s = 0: the product itself
+  EXPECT_EQ(halfEven(3, one, 31), kMax);
+  EXPECT_EQ(halfEven(kMax, kMax, -31), 1); // s = 62: (2^31-1)^2 / 2^62 ~ 0.99999
+  EXPECT_EQ(halfEven(kMax, kMax, -31), refHalfEven(kMax, kMax, -31));
+  // Out of contract shifts are clamped (s into [0, 62]).
+  EXPECT_EQ(halfEven(100, one, 40), halfEven(100, one, 31));
+  EXPECT_EQ(halfEven(100, one, -40), halfEven(100, one, -31));
+  EXPECT_EQ(halfEven(kMin, kMin, 0), refHalfEven(kMin, kMin, 0));
+}
+
+TEST(MultiplyByQuantizedMultiplierHalfEven, RandomMatchesReference) {
+  Inputs in(0x5eed0007);
+  int64_t failures = 0, ties = 0, realChecks = 0;
+  for (int64_t i = 0; i < kRandomCases; ++i) {
+    int32_t x = in.int32(), m0 = in.m0(), shift = in.mbqmShift();
+    // A quarter of the cases are built to land on exact ties.
+    if (i % 4 == 0) {
+      m0 = static_cast<int32_t>(pow2(30));
+      shift = static_cast<int32_t>(in.range(-29, 0));
+    }
+    int32_t got = halfEven(x, m0, shift);
+    int32_t want = refHalfEven(x, m0, shift);
+    bool ok = got == want;
+    // Independently, in long double (exact: |x * m0| < 2^63), rounded by
+    // the FPU's default round-to-nearest-even.
+    if (shift >= -31 && shift <= 31) {
+      long double exact =
+          std::ldexp(static_cast<long double>(x) * m0, shift - 31);
+      long double rounded = std::nearbyint(exact);
+      if (rounded >= kMin && rounded <= kMax) {
+        ok &= static_cast<long double>(got) == rounded;
+        ++realChecks;
+        ties += exact - std::floor(exact) == 0.5L;
+      }
+    }
+    if (!ok && ++failures <= kMaxReported)
+      ADD_FAILURE() << "halfEven(" << x << ", " << m0 << ", " << shift
+                    << ") = " << got << ", want " << want;
+  }
+  EXPECT_EQ(failures, 0);
+  EXPECT_GT(ties, kRandomCases / 200); // about 0.9% land on exact ties
+  EXPECT_GT(realChecks, kRandomCases / 2);
+  std::cout << "exact ties among them: " << ties << std::endl;
+  reportCount(kRandomCases);
+}
+
+//===----------------------------------------------------------------------===//
 // qc_apply_scale_tosa
 //===----------------------------------------------------------------------===//
 

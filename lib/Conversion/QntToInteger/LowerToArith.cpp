@@ -40,6 +40,8 @@ namespace {
 /// Per-entry parameters as i64: (m0, left, right) for gemmlowp, (m0, s, -)
 /// for TOSA, with the runtime core's clamps applied at compile time.
 std::array<int64_t, 3> entryParams(FixedPointMulOp op, size_t i) {
+  if (op.getRounding() == RoundingMode::half_even)
+    return halfEvenParams(op.getMultiplier()[i], op.getShift()[i]);
   return fixedPointParams(op.getRounding() == RoundingMode::gemmlowp,
                           op.getMultiplier()[i], op.getShift()[i]);
 }
@@ -79,9 +81,11 @@ struct LowerFixedPointMul : OpRewritePattern<FixedPointMulOp> {
           Value m0 = n > 1 ? args[1] : e.c(uniform[0]);
           Value p1 = n > 1 ? args[2] : e.c(uniform[1]);
           Value p2 = n > 1 ? args[3] : e.c(uniform[2]);
-          Value r = mode == RoundingMode::gemmlowp
-                        ? e.gemmlowp(x, m0, p1, p2)
-                        : e.tosa(x, m0, p1, mode == RoundingMode::tosa_double);
+          Value r =
+              mode == RoundingMode::gemmlowp    ? e.gemmlowp(x, m0, p1, p2)
+              : mode == RoundingMode::half_even ? e.halfEven(x, m0, p1)
+                                                : e.tosa(x, m0, p1,
+                                                         mode == RoundingMode::tosa_double);
           return arith::TruncIOp::create(nb, nl, nb.getI32Type(), r)
               .getResult();
         });

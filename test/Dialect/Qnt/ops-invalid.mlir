@@ -165,7 +165,7 @@ func.func @fpm_not_i32(%a: tensor<2xi8>) {
 // -----
 
 func.func @fpm_bad_rounding(%a: tensor<2xi32>) {
-  // expected-error@+1 {{custom op 'qnt.fixed_point_mul' expected string or keyword containing one of the following enum values for attribute 'rounding' [gemmlowp, tosa_single, tosa_double]}}
+  // expected-error@+1 {{custom op 'qnt.fixed_point_mul' expected string or keyword containing one of the following enum values for attribute 'rounding' [gemmlowp, tosa_single, tosa_double, half_even]}}
   %0 = qnt.fixed_point_mul %a by [1] shift [0] rounding nearest : tensor<2xi32>
   return
 }
@@ -201,4 +201,14 @@ func.func @group_count(%x: tensor<2x64xf32>) {
   // expected-error@+1 {{'qnt.quantize' op result #0: per-group quantization has 2 scales but the tensor has 4 groups of 32 along axis 1}}
   %q = qnt.quantize %x : tensor<2x64xf32> to tensor<2x64x!qnt.uniform<i4:f32:1 group 32, {1.0, 1.0}>>
   return
+}
+
+// -----
+
+// half_even has no TOSA shift limit: shift 31 is fine, 32 is not.
+func.func @half_even_shift(%x: tensor<4xi32>) -> tensor<4xi32> {
+  %ok = qnt.fixed_point_mul %x by [1073741824] shift [31] rounding half_even : tensor<4xi32>
+  // expected-error@+1 {{shift must be in [-31, 31], got 32}}
+  %y = qnt.fixed_point_mul %ok by [1073741824] shift [32] rounding half_even : tensor<4xi32>
+  return %y : tensor<4xi32>
 }

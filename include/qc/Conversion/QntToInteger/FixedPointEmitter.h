@@ -89,6 +89,21 @@ struct FixedPointEmitter {
     return rdbpot(srdhm(shifted, m0), right);
   }
 
+  /// x * m0 / 2^s rounded once, ties to even, saturated to int32
+  /// (qc_multiply_by_quantized_multiplier_half_even; s in [0, 62]).
+  Value halfEven(Value x, Value m, Value s) {
+    Value p = mul(x, m);
+    Value q = shr(p, s);
+    Value remainder = sub(p, shl(q, s));
+    Value half = shr(shl(c(1), s), c(1)); // 0 when s = 0: nothing to round
+    Value above = cmp(arith::CmpIPredicate::sgt, remainder, half);
+    Value tie = band(cmp(arith::CmpIPredicate::eq, remainder, half),
+                     cmp(arith::CmpIPredicate::ne, half, c(0)));
+    Value odd = cmp(arith::CmpIPredicate::ne, band(q, c(1)), c(0));
+    Value up = arith::OrIOp::create(b, loc, above, band(tie, odd));
+    return clamp(add(q, zext(up)), INT32_MIN, INT32_MAX);
+  }
+
   /// TOSA apply_scale_32 with shift s = 31 - shift, clamped to [2, 62].
   Value tosa(Value x, Value m, Value s, bool doubleRound) {
     Value round = shl(c(1), sub(s, c(1)));
@@ -110,6 +125,11 @@ inline std::array<int64_t, 3> fixedPointParams(bool gemmlowp, int64_t m0,
     return {m0, std::min<int64_t>(std::max<int64_t>(shift, 0), 31),
             std::min<int64_t>(std::max<int64_t>(-shift, 0), 31)};
   return {m0, std::clamp<int64_t>(31 - shift, 2, 62), 0};
+}
+
+/// (m0, s, -) for half_even: s = 31 - shift clamped into [0, 62].
+inline std::array<int64_t, 3> halfEvenParams(int64_t m0, int64_t shift) {
+  return {m0, std::clamp<int64_t>(31 - shift, 0, 62), 0};
 }
 
 } // namespace qc::lowering

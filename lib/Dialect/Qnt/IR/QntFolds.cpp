@@ -91,6 +91,9 @@ int32_t FixedPointMulOp::applyTo(int32_t value, size_t i) {
     // M = multiplier * 2^(shift - 31) is TOSA's multiplier * 2^-(31 - shift).
     return qc_apply_scale_tosa(value, multiplier, 31 - shift,
                                getRounding() == RoundingMode::tosa_double);
+  case RoundingMode::half_even:
+    return qc_multiply_by_quantized_multiplier_half_even(value, multiplier,
+                                                         shift);
   }
   llvm_unreachable("unknown rounding mode");
 }

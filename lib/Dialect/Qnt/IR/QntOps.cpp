@@ -116,7 +116,8 @@ LogicalResult FixedPointMulOp::verify() {
   for (int32_t m : multipliers)
     if (m < 0)
       return emitOpError("multiplier must be in [0, 2^31 - 1], got ") << m;
-  bool tosa = getRounding() != RoundingMode::gemmlowp;
+  bool tosa = getRounding() == RoundingMode::tosa_single ||
+              getRounding() == RoundingMode::tosa_double;
   int32_t maxShift = tosa ? 29 : 31;
   for (int32_t s : shifts)
     if (s < -31 || s > maxShift)

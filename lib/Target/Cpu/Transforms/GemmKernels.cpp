@@ -74,7 +74,8 @@ struct KernelBuilder {
   Value a, packed, bias, params[3], fast[4];
   bool perChannel = false;
   std::array<int64_t, 3> uniform{};
-  bool gemmlowp = true, doubleRound = false, fastRescale = false;
+  bool gemmlowp = true, doubleRound = false, halfEven = false;
+  bool fastRescale = false;
   bool nhwcOut = false, implicit = false;
 
   KernelBuilder(OpBuilder &b, Location loc, GemmMatch &match, int64_t mr,
@@ -211,7 +212,10 @@ struct KernelBuilder {
     qnt::FixedPointMulOp r = g.rescale;
     gemmlowp = r.getRounding() == qnt::RoundingMode::gemmlowp;
     doubleRound = r.getRounding() == qnt::RoundingMode::tosa_double;
+    halfEven = r.getRounding() == qnt::RoundingMode::half_even;
     auto entry = [&](size_t i) {
+      if (halfEven)
+        return lowering::halfEvenParams(r.getMultiplier()[i], r.getShift()[i]);
       return lowering::fixedPointParams(gemmlowp, r.getMultiplier()[i],
                                         r.getShift()[i]);
     };
@@ -331,8 +335,9 @@ struct KernelBuilder {
       Value p[3];
       for (int i = 0; i < 3; ++i)
         p[i] = perChannel ? read(params[i], {n}, v16i64) : e.c(uniform[i]);
-      Value r = gemmlowp ? e.gemmlowp(x, p[0], p[1], p[2])
-                         : e.tosa(x, p[0], p[1], doubleRound);
+      Value r = gemmlowp   ? e.gemmlowp(x, p[0], p[1], p[2])
+                : halfEven ? e.halfEven(x, p[0], p[1])
+                           : e.tosa(x, p[0], p[1], doubleRound);
       y = arith::TruncIOp::create(b, loc, vec(kLanes, b.getI32Type()), r);
     }
     // The epilogue's scalar body, applied lane-wise.

@@ -97,6 +97,19 @@ void qc_quantize_multiplier(double m, int32_t *m0, int32_t *shift);
 int32_t qc_multiply_by_quantized_multiplier(int32_t x, int32_t m0,
                                             int32_t shift);
 
+/// x * m0 * 2^(shift-31) rounded ONCE, to nearest with ties to even: the
+/// requantization ONNX defines for QuantizeLinear and the QLinear*
+/// operators (round half to even of the real product), done exactly in
+/// integers:
+///   s = 31 - shift;  p = (int64)x * m0;
+///   result = round_half_even(p / 2^s), saturated to int32.
+///
+/// Contract: m0 in [2^30, 2^31) or 0, -31 <= shift <= 31 (so 0 <= s <= 62).
+/// Out of contract: s is clamped into [0, 62]; any m0 is used as given (the
+/// product of two int32 values is exact in 64 bits); the result saturates.
+int32_t qc_multiply_by_quantized_multiplier_half_even(int32_t x, int32_t m0,
+                                                      int32_t shift);
+
 /// TOSA apply_scale_32 (the RESCALE op's scaling step):
 ///   round = 2^(shift-1);
 ///   if double_round and shift > 31: round += value >= 0 ? 2^30 : -2^30;

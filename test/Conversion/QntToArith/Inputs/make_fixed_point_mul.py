@@ -4,7 +4,7 @@ pairs to many i32 values, and its inputs, for the bit-exactness test of
 --qnt-lower-to-arith against the runtime core (qc/runtime/fixed_point.h).
 
 Per axis: every pair is one channel of a (rows x pairs) input, once on the
-last axis and once (transposed) on axis 0, in all three rounding modes.
+last axis and once (transposed) on axis 0, in all four rounding modes.
 Per tensor: a few pairs each applied to a vector of the same values, the
 results concatenated. The values cover INT32_MIN/MAX, 0, +-1, powers of
 two, exact ties of every right shift (k * 2^r + 2^(r-1), and +-1 around
@@ -62,7 +62,8 @@ def fpm(name, src, prs, shape, axis, mode):
             f" rounding {mode} : {tensor(shape)}")
 
 
-modes = [("gemmlowp", 31), ("tosa_single", 29), ("tosa_double", 29)]
+modes = [("gemmlowp", 31), ("tosa_single", 29), ("tosa_double", 29),
+         ("half_even", 31)]
 # The same number of pairs in every mode, so one input serves all: TOSA
 # (shift <= 29) repeats the list's tail with fresh random multipliers.
 P = len(pairs(31))
@@ -104,5 +105,5 @@ with open(out_mlir, "w") as f:
             f" %y: {tensor((ROWS,))}) -> ({', '.join(types)}) {{\n")
     f.write("\n".join(lines) + "\n")
     f.write(f"  return {', '.join(results)} : {', '.join(types)}\n}}\n")
-cases = 6 * ROWS * P + ROWS * n
+cases = 2 * len(modes) * ROWS * P + ROWS * n
 print(f"{cases} fixed_point_mul cases")

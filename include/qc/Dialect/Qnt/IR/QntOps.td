@@ -36,10 +36,12 @@ def Qnt_StorageTensor : RankedTensorOf<[AnySignlessInteger]>;
 def Qnt_RoundingGemmlowp : I32EnumAttrCase<"gemmlowp", 0>;
 def Qnt_RoundingTosaSingle : I32EnumAttrCase<"tosa_single", 1>;
 def Qnt_RoundingTosaDouble : I32EnumAttrCase<"tosa_double", 2>;
+def Qnt_RoundingHalfEven : I32EnumAttrCase<"half_even", 3>;
 
 def Qnt_RoundingModeAttr : I32EnumAttr<"RoundingMode",
     "rounding of the fixed-point rescale",
-    [Qnt_RoundingGemmlowp, Qnt_RoundingTosaSingle, Qnt_RoundingTosaDouble]> {
+    [Qnt_RoundingGemmlowp, Qnt_RoundingTosaSingle, Qnt_RoundingTosaDouble,
+     Qnt_RoundingHalfEven]> {
   let cppNamespace = "::qc::qnt";
 }
 
@@ -139,6 +141,10 @@ def Qnt_FixedPointMulOp : Qnt_Op<"fixed_point_mul",
     - `tosa_single` / `tosa_double`: TOSA RESCALE `apply_scale_32(x,
       multiplier, 31 - shift, double_round)` (`qc_apply_scale_tosa`), which
       needs `31 - shift` in [2, 62], i.e. `shift <= 29`.
+    - `half_even`: `x * multiplier * 2^(shift - 31)` rounded once, to
+      nearest with ties to even, saturated
+      (`qc_multiply_by_quantized_multiplier_half_even`): ONNX's
+      QuantizeLinear / QLinear* requantization.
 
     `multiplier` is in [0, 2^31 - 1] and `shift` in [-31, 31], as produced by
     `qc_quantize_multiplier`. With one entry the multiplier applies to the
