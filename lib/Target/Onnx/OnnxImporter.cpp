@@ -34,6 +34,7 @@
 #include <onnx/onnx_pb.h>
 
 #include <cmath>
+#include <limits>
 #include <map>
 #include <set>
 
@@ -457,10 +458,12 @@ LogicalResult Importer::gemm(const onnx::NodeProto &node, Location loc) {
   if (node.input_size() > 2 && !node.input(2).empty()) {
     auto cIt = constants.find(node.input(2));
     if (cIt == constants.end() || !cIt->second.isFloat ||
-        product(cIt->second.shape) != n)
+        (product(cIt->second.shape) != n && product(cIt->second.shape) != 1))
       return error(loc) << "C must be a constant of " << n
-                        << " values (one per output)";
+                        << " values (one per output) or a scalar";
     std::vector<float> c = cIt->second.floats;
+    if (c.size() == 1)
+      c.assign(n, c[0]); // broadcast to every output
     for (float &v : c)
       v *= beta;
     bias = constant({n}, c, node.input(2));
@@ -650,17 +653,21 @@ LogicalResult Importer::importNode(const onnx::NodeProto &node) {
       std::optional<double> lo = bound(1, -INFINITY), hi = bound(2, INFINITY);
       if (!lo || !hi)
         return error(loc) << "min and max must be scalar constants";
+      // A missing bound is the largest finite float: qnt.clamp's bounds
+      // are finite, and nothing beyond them is a float32 value anyway.
+      double big = std::numeric_limits<float>::max();
       if (*lo == 0.0 && *hi == 6.0)
         result = qnt::Relu6Op::create(b, loc, t, x->value);
       else if (*lo == 0.0 && std::isinf(*hi))
         result = qnt::ReluOp::create(b, loc, t, x->value);
-      else if (std::isfinite(*lo) && std::isfinite(*hi))
-        result = qnt::ClampOp::create(b, loc, t, x->value,
-                                      b.getF64FloatAttr(*lo),
-                                      b.getF64FloatAttr(*hi));
+      else if (std::isinf(*lo) && std::isinf(*hi) && *lo < 0 && *hi > 0)
+        result = x->value; // no bounds: the identity
+      else if (std::isnan(*lo) || std::isnan(*hi) || *lo > *hi)
+        return error(loc) << "min must not exceed max";
       else
-        return error(loc) << "one-sided bounds other than ReLU are not "
-                             "supported";
+        result = qnt::ClampOp::create(
+            b, loc, t, x->value, b.getF64FloatAttr(std::max(*lo, -big)),
+            b.getF64FloatAttr(std::min(*hi, big)));
     }
     define(node, Tensor{result, x->nhwc});
     return success();
@@ -937,6 +944,19 @@ OwningOpRef<ModuleOp> Importer::run(const onnx::ModelProto &model) {
     Value v = it != values.end() ? asNchw(it->second, fileLoc)
                                  : materialize(out.name(), fileLoc);
     if (!v) {
+      // Say which node makes it, if one does (a second output such as
+      // Dropout's mask or MaxPool's indices).
+      for (const auto &node : graph.node())
+        for (int i = 1; i < node.output_size(); ++i)
+          if (node.output(i) == out.name()) {
+            emitError(fileLoc)
+                << "graph output '" << out.name() << "' is output " << i
+                << " of node '"
+                << (node.name().empty() ? node.output(0) : node.name())
+                << "' (" << node.op_type()
+                << "), which the importer does not produce";
+            return nullptr;
+          }
       emitError(fileLoc) << "graph output '" << out.name()
                          << "' is not computed by any node";
       return nullptr;
