@@ -14,7 +14,9 @@
 
 #include "qc/Dialect/Qnt/IR/QntDialect.h"
 #include "qc/Interpreter/Calibration.h"
+#include "qc/Dialect/Qnt/Transforms/Passes.h"
 #include "qc/Interpreter/Interpreter.h"
+#include "qc/Interpreter/LayerComparison.h"
 #include "qc/Pipelines/Registration.h"
 #include "qc/Target/Cpu/JitRunner.h"
 #include "qc/runtime/Npy.h"
@@ -26,8 +28,10 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/Path.h"
@@ -66,6 +70,17 @@ static cl::list<std::string>
 static cl::opt<std::string>
     outputDir("output-dir", cl::init("."),
               cl::desc("Directory for the result .npy files"));
+static cl::opt<std::string> compareFloat(
+    "compare-float", cl::init(""),
+    cl::desc("FLOAT.mlir: the float model MODEL was quantized from; instead "
+             "of writing results, run both in the reference interpreter and "
+             "print, for every layer, SQNR, cosine similarity and max abs "
+             "error of the quantized layer (dequantized) against the float "
+             "one, over all input samples"),
+    cl::value_desc("FLOAT.mlir"));
+static cl::opt<bool>
+    compareJson("json", cl::init(false),
+                cl::desc("With --compare-float: print JSON instead of a table"));
 static cl::opt<std::string>
     entry("entry", cl::init(""),
           cl::desc("Function to run (default: @main, or the only function)"));
@@ -188,6 +203,74 @@ static qc::rt::Tensor stack(const std::vector<const qc::rt::Tensor *> &parts) {
   return out;
 }
 
+/// --compare-float: the per-layer error table (or JSON).
+static int compareWithFloat(MLIRContext &context, func::FuncOp quantized,
+                            const std::vector<std::vector<qc::rt::Tensor>> &perArg,
+                            size_t count) {
+  llvm::SourceMgr sourceMgr;
+  SourceMgrDiagnosticHandler handler(sourceMgr, &context);
+  OwningOpRef<ModuleOp> floatModule =
+      parseSourceFile<ModuleOp>(compareFloat, sourceMgr, &context);
+  if (!floatModule)
+    return 1;
+  // The quantized graph has its batch norms folded: fold the float one.
+  PassManager pm(&context);
+  pm.addPass(qc::qnt::createQntFoldBatchNormPass());
+  if (failed(pm.run(*floatModule)))
+    return 1;
+  std::string error;
+  func::FuncOp floatFn = findEntry(*floatModule, error);
+  if (!floatFn)
+    return fail(compareFloat + ": " + error);
+  if (floatFn.getArgumentTypes() != quantized.getArgumentTypes())
+    return fail("the float and the quantized model take different inputs "
+                "(--compare-float needs a quantized model with float edges)");
+  std::vector<std::vector<qc::rt::Tensor>> samples(count);
+  for (size_t s = 0; s < count; ++s)
+    for (auto &arg : perArg)
+      samples[s].push_back(arg[s]);
+  auto layers = qc::compareLayers(quantized, floatFn, samples);
+  if (failed(layers))
+    return 1;
+  auto number = [](double v) {
+    return std::isinf(v) ? std::string("inf")
+                         : llvm::formatv("{0:F2}", v).str();
+  };
+  if (compareJson) {
+    llvm::outs() << "[\n";
+    for (auto [i, l] : llvm::enumerate(*layers)) {
+      llvm::outs() << "  {\"index\": " << i << ", \"op\": \"" << l.op
+                   << "\", \"shape\": [";
+      llvm::interleaveComma(l.shape, llvm::outs());
+      llvm::outs() << "], \"sqnr_db\": "
+                   << (std::isinf(l.sqnrDb()) ? std::string("null")
+                                              : number(l.sqnrDb()))
+                   << ", \"cosine\": " << llvm::formatv("{0:F6}", l.cosine())
+                   << ", \"max_abs_error\": " << llvm::formatv("{0:E3}", l.maxAbs)
+                   << ", \"feeds_activation\": "
+                   << (l.feedsActivation ? "true" : "false") << "}" << (i + 1 < layers->size() ? "," : "") << "\n";
+    }
+    llvm::outs() << "]\n";
+    return 0;
+  }
+  llvm::outs() << "per-layer error, quantized vs float (" << count
+               << (count == 1 ? " sample" : " samples") << ")\n";
+  llvm::outs() << "| # | op | shape | SQNR dB | cosine | max abs error | "
+                  "note |\n"
+               << "|---|---|---|---|---|---|---|\n";
+  for (auto [i, l] : llvm::enumerate(*layers)) {
+    llvm::outs() << "| " << i << " | " << l.op << " | ";
+    llvm::interleave(l.shape, llvm::outs(), "x");
+    llvm::outs() << " | " << number(l.sqnrDb()) << " | "
+                 << llvm::formatv("{0:F6}", l.cosine()) << " | "
+                 << llvm::formatv("{0:E3}", l.maxAbs) << " | "
+                 << (l.feedsActivation ? "clipped to the next activation's range"
+                                       : "")
+                 << " |\n";
+  }
+  return 0;
+}
+
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   cl::ParseCommandLineOptions(
@@ -240,6 +323,9 @@ int main(int argc, char **argv) {
   }
   if (files.empty())
     count = 1;
+
+  if (!compareFloat.empty())
+    return compareWithFloat(context, f, perArg, count);
 
   // Compiling replaces the function: keep what the outputs need.
   std::vector<std::string> resultNames;
