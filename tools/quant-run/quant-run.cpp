@@ -19,6 +19,7 @@
 #include "qc/Interpreter/LayerComparison.h"
 #include "qc/Pipelines/Registration.h"
 #include "qc/Target/Cpu/JitRunner.h"
+#include "qc/Target/Onnx/OnnxImporter.h"
 #include "qc/runtime/Npy.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -31,6 +32,7 @@
 #include "mlir/Pass/PassManager.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/InitLLVM.h"
@@ -47,7 +49,7 @@ using namespace mlir;
 namespace cl = llvm::cl;
 
 static cl::opt<std::string> modelPath(cl::Positional, cl::Required,
-                                      cl::desc("<model.mlir>"));
+                                      cl::desc("<model.mlir or model.onnx>"));
 static cl::opt<std::string>
     target("target", cl::init("ref"),
            cl::desc("Where to run: ref (the reference interpreter) or cpu "
@@ -286,8 +288,20 @@ int main(int argc, char **argv) {
   MLIRContext context(registry);
   llvm::SourceMgr sourceMgr;
   SourceMgrDiagnosticHandler handler(sourceMgr, &context);
-  OwningOpRef<ModuleOp> module =
-      parseSourceFile<ModuleOp>(modelPath, sourceMgr, &context);
+  OwningOpRef<ModuleOp> module;
+  if (StringRef(modelPath).ends_with(".onnx")) {
+    // An ONNX model runs directly (imported as quant-translate
+    // --import-onnx would; dynamic shapes need that tool's --input-shape).
+    auto bytes = llvm::MemoryBuffer::getFile(modelPath, /*IsText=*/false,
+                                             /*RequiresNullTerminator=*/false);
+    if (!bytes)
+      return fail("cannot read " + modelPath + ": " +
+                  bytes.getError().message());
+    module = qc::importOnnxBytes((*bytes)->getBuffer(), modelPath, &context,
+                                 qc::OnnxImportOptions{});
+  } else {
+    module = parseSourceFile<ModuleOp>(modelPath, sourceMgr, &context);
+  }
   if (!module)
     return 1;
 
