@@ -14,6 +14,7 @@
 #include "Values.h"
 
 #include "qc/Dialect/Qnt/IR/QntOps.h"
+#include "qc/Dialect/Qnt/Utils/ModelRounding.h"
 #include "qc/runtime/FloatKernels.h"
 #include "qc/runtime/QuantKernels.h"
 
@@ -42,6 +43,8 @@ struct Exec {
       out.emplace_back();
     return out.front();
   }
+  /// The model's rounding of output stages and quantize (ModelRounding.h).
+  rt::Rounding rounding() const { return getModelRounding(op); }
   /// Turns a kernel's bool + message into a located diagnostic.
   LogicalResult check(bool ok, const std::string &error) const {
     if (ok)
@@ -107,6 +110,7 @@ LogicalResult rescaleInto(Exec &e, const rt::Tensor &input, Value from,
     outParams.axis = axis;
   if (!rt::prepareRescale(in, outParams, lo, hi, stage, error))
     return e.check(false, error);
+  stage.rounding = e.rounding();
   return e.check(rt::q::rescale(input, zeroPointsOf(in),
                                 in.isPerTensor() ? -1 : in.axis, stage,
                                 e.result(), error),
@@ -141,6 +145,7 @@ LogicalResult runLayer(Exec &e, LayerOp op, bool depthwise) {
                         op.getBias() ? &biasParams : nullptr,
                         paramsOf(op.getOutput()), stage, error))
     return e.check(false, error);
+  stage.rounding = e.rounding();
   std::vector<int32_t> weightZps = zeroPointsOf(paramsOf(op.getWeight()));
   bool ok = depthwise
                 ? rt::q::depthwiseConv2d(e.operand(0), zeroPointOf(op.getInput()),
@@ -167,6 +172,7 @@ LogicalResult runFullyConnected(Exec &e, FullyConnectedOp op) {
                         op.getBias() ? &biasParams : nullptr,
                         paramsOf(op.getOutput()), stage, error))
     return e.check(false, error);
+  stage.rounding = e.rounding();
   return e.check(rt::q::fullyConnected(
                      e.operand(0), zeroPointOf(op.getInput()), e.operand(1),
                      zeroPointsOf(paramsOf(op.getWeight())), bias, stage,
@@ -183,6 +189,7 @@ LogicalResult runMatMul(Exec &e, MatMulOp op) {
   if (!rt::prepareLayer(paramsOf(op.getLhs()), paramsOf(op.getRhs()), nullptr,
                         paramsOf(op.getOutput()), stage, error))
     return e.check(false, error);
+  stage.rounding = e.rounding();
   return e.check(rt::q::matmul(e.operand(0), zeroPointOf(op.getLhs()),
                                e.operand(1), zeroPointsOf(paramsOf(op.getRhs())),
                                stage, e.result(), error),
@@ -219,6 +226,7 @@ LogicalResult runBinary(Exec &e, BinaryOp op, bool isAdd) {
     rt::AddParams params;
     if (!rt::prepareAdd(a, b, out, bits, params, error))
       return e.check(false, error);
+    params.output.rounding = e.rounding();
     return e.check(
         rt::q::add(e.operand(0), e.operand(1), params, e.result(), error),
         error);
@@ -226,6 +234,7 @@ LogicalResult runBinary(Exec &e, BinaryOp op, bool isAdd) {
   rt::MulParams params;
   if (!rt::prepareMul(a, b, out, params, error))
     return e.check(false, error);
+  params.output.rounding = e.rounding();
   return e.check(rt::q::mul(e.operand(0), e.operand(1), params, e.result(),
                             error),
                  error);
@@ -259,6 +268,7 @@ LogicalResult runPool(Exec &e, PoolOp op, bool isMax, bool includePad) {
   if (!rt::prepareRescale(paramsOf(op.getInput()), paramsOf(op.getOutput()),
                           -kInf, kInf, stage, error))
     return e.check(false, error);
+  stage.rounding = e.rounding();
   int32_t zp = zeroPointOf(op.getInput());
   bool ok = isMax ? rt::q::maxPool2d(e.operand(0), zp, attrs, stage,
                                      e.result(), error)
@@ -276,6 +286,7 @@ LogicalResult runGlobalAvgPool(Exec &e, GlobalAvgPoolOp op) {
   if (!rt::prepareRescale(paramsOf(op.getInput()), paramsOf(op.getOutput()),
                           -kInf, kInf, stage, error))
     return e.check(false, error);
+  stage.rounding = e.rounding();
   return e.check(rt::q::globalAvgPool(e.operand(0), zeroPointOf(op.getInput()),
                                       stage, e.result(), error),
                  error);
@@ -299,6 +310,7 @@ LogicalResult runPad(Exec &e, PadOp op) {
   if (!rt::prepareRescale(paramsOf(op.getInput()), out, -kInf, kInf, stage,
                           error))
     return e.check(false, error);
+  stage.rounding = e.rounding();
   return e.check(rt::q::pad(e.operand(0), zeroPointOf(op.getInput()), padding,
                             padValue, stage, e.result(), error),
                  error);
@@ -350,6 +362,7 @@ LogicalResult runConcat(Exec &e, ConcatOp op) {
     rt::OutputStage stage;
     if (!rt::prepareRescale(paramsOf(input), out, -kInf, kInf, stage, error))
       return e.check(false, error);
+    stage.rounding = e.rounding();
     stages.push_back(stage);
     zps.push_back(zeroPointOf(input));
   }
@@ -403,10 +416,18 @@ LogicalResult runQuantize(Exec &e, QuantizeOp op) {
   const rt::Tensor &input = e.operand(0);
   rt::Tensor &out = e.result();
   out = rt::Tensor(rt::DType::I32, input.shape());
+  bool halfEven = e.rounding() == rt::Rounding::HalfEven;
   forEachWithParam(type, input.shape(), [&](int64_t i, int64_t p) {
-    out.data<int32_t>()[i] = rt::quantizeValue(
-        input.getAsDouble(i), type.getScale(p), type.getZeroPoint(p),
-        type.getStorageMin(), type.getStorageMax());
+    out.data<int32_t>()[i] =
+        halfEven ? rt::quantizeValueHalfEven(
+                       static_cast<float>(input.getAsDouble(i)),
+                       static_cast<float>(type.getScale(p)),
+                       type.getZeroPoint(p), type.getStorageMin(),
+                       type.getStorageMax())
+                 : rt::quantizeValue(input.getAsDouble(i), type.getScale(p),
+                                     type.getZeroPoint(p),
+                                     type.getStorageMin(),
+                                     type.getStorageMax());
   });
   return success();
 }

@@ -33,6 +33,7 @@ void qc::buildQuantizePipeline(OpPassManager &pm,
   quantize.activations = options.activations;
   quantize.weightBits = options.weightBits;
   quantize.granularity = options.granularity;
+  quantize.rounding = options.rounding;
   pm.addPass(qnt::createQntQuantizePass(quantize));
 }
 

@@ -156,10 +156,18 @@ template <typename T> static const T &pick(const std::vector<T> &v, int64_t c) {
   return v[v.size() == 1 ? 0 : static_cast<size_t>(c)];
 }
 
-/// The output stage: clamp(zp + MultiplyByQuantizedMultiplier(v, M[c])).
+/// The output stage: clamp(zp + MultiplyByQuantizedMultiplier(v, M[c])),
+/// the multiply rounded as the stage says.
 static int32_t applyStage(const OutputStage &stage, int64_t c, int32_t v) {
   const Multiplier &m = pick(stage.multipliers, c);
-  return qc_requantize(v, m.m0, m.shift, stage.zeroPoint, stage.lo, stage.hi);
+  if (stage.rounding == Rounding::Gemmlowp)
+    return qc_requantize(v, m.m0, m.shift, stage.zeroPoint, stage.lo,
+                         stage.hi);
+  int64_t r = static_cast<int64_t>(stage.zeroPoint) +
+              q::applyFixedPointMul(v, m.m0, m.shift, stage.rounding);
+  // max first, then min, as qc_requantize does.
+  return static_cast<int32_t>(
+      std::min<int64_t>(std::max<int64_t>(r, stage.lo), stage.hi));
 }
 
 /// x - zp saturated to int32 (exact for any storage of at most 31 bits).
@@ -792,7 +800,8 @@ bool q::add(const Tensor &lhs, const Tensor &rhs, const AddParams &params,
   auto scaled = [&](int32_t v, int32_t zp, const Multiplier &m) {
     int64_t shifted =
         (static_cast<int64_t>(v) - zp) * (INT64_C(1) << params.leftShift);
-    return qc_multiply_by_quantized_multiplier(sat32(shifted), m.m0, m.shift);
+    return applyFixedPointMul(sat32(shifted), m.m0, m.shift,
+                              params.output.rounding);
   };
   return runBinary(lhs, rhs, k, out, error, [&](int32_t a, int32_t b) {
     int64_t sum =

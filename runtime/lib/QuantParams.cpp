@@ -239,19 +239,31 @@ Multiplier qc::rt::quantizeMultiplier(double m) {
   return result;
 }
 
-int32_t qc::rt::quantizeValue(double real, double scale, int64_t zp,
-                              int64_t qmin, int64_t qmax) {
-  // Bounds are taken into int32 first so that the result always fits.
+/// zp + rounded (NaN: zp, the storage value of real 0; +-inf pass through
+/// to the clamp's ends) clamped to [qmin, qmax] taken into int32 first, max
+/// then min like qc_requantize, so an empty range yields its upper end.
+static int32_t offsetAndClamp(double rounded, int64_t zp, int64_t qmin,
+                              int64_t qmax) {
   double lo = static_cast<double>(std::max<int64_t>(qmin, INT32_MIN));
   double hi = static_cast<double>(std::min<int64_t>(qmax, INT32_MAX));
-  double v = real / scale;
-  // NaN has no nearest integer; it maps to the real value 0's storage
-  // value, the zero point. +-inf pass through the clamp to its ends.
-  double q = std::isnan(v) ? static_cast<double>(zp)
-                           : std::round(v) + static_cast<double>(zp);
-  // std::round is half away from zero; max first, then min, like
-  // qc_requantize, so an empty range yields its upper end.
+  double q = std::isnan(rounded) ? static_cast<double>(zp)
+                                 : rounded + static_cast<double>(zp);
   return static_cast<int32_t>(std::min(std::max(q, lo), hi));
+}
+
+int32_t qc::rt::quantizeValue(double real, double scale, int64_t zp,
+                              int64_t qmin, int64_t qmax) {
+  // std::round is half away from zero.
+  return offsetAndClamp(std::round(real / scale), zp, qmin, qmax);
+}
+
+int32_t qc::rt::quantizeValueHalfEven(float real, float scale, int64_t zp,
+                                      int64_t qmin, int64_t qmax) {
+  // A float32 quotient; std::nearbyint rounds ties to even in the default
+  // rounding mode, which nothing in the runtime changes.
+  float v = real / scale;
+  return offsetAndClamp(static_cast<double>(std::nearbyint(v)), zp, qmin,
+                        qmax);
 }
 
 double qc::rt::dequantizeValue(int64_t q, double scale, int64_t zp) {

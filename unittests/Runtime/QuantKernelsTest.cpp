@@ -252,6 +252,54 @@ TEST(QuantKernels, OutputStageTies) {
   EXPECT_EQ(values(out), (std::vector<int32_t>{1, 0, 2, -1}));
 }
 
+TEST(QuantKernels, OutputStageHalfEvenTies) {
+  Tensor out;
+  std::string error;
+  // M = 0.25 and 0.5 with one rounding, ties to even.
+  OutputStage quarter = stageOf({0.25});
+  quarter.rounding = Rounding::HalfEven;
+  Tensor x = make({6}, {2, -2, 6, -6, 3, -3});
+  ASSERT_TRUE(q::rescale(x, {0}, -1, quarter, out, error)) << error;
+  EXPECT_EQ(values(out), (std::vector<int32_t>{0, 0, 2, -2, 1, -1}));
+  OutputStage half = stageOf({0.5}, 10, 0, 255);
+  half.rounding = Rounding::HalfEven;
+  Tensor y = make({5}, {1, -1, 3, -3, -30});
+  ASSERT_TRUE(q::rescale(y, {0}, -1, half, out, error)) << error;
+  EXPECT_EQ(values(out), (std::vector<int32_t>{10, 10, 12, 8, 0}));
+}
+
+TEST(QuantKernels, OutputStageHalfEvenMatchesExactProduct) {
+  // Many accumulators and multipliers against the exact rational
+  // x * m0 / 2^(31 - shift) rounded half to even in 128-bit integers.
+  std::mt19937 rng(11);
+  std::uniform_int_distribution<int32_t> accs(-(1 << 24), 1 << 24);
+  std::uniform_real_distribution<double> ms(1e-6, 4.0);
+  std::string error;
+  for (int i = 0; i < 2000; ++i) {
+    OutputStage stage = stageOf({ms(rng)}, 3, -100000, 100000);
+    stage.rounding = Rounding::HalfEven;
+    std::vector<int32_t> xs(64);
+    for (int32_t &v : xs)
+      v = accs(rng);
+    Tensor out;
+    ASSERT_TRUE(q::rescale(make({64}, xs), {0}, -1, stage, out, error))
+        << error;
+    const Multiplier &m = stage.multipliers[0];
+    int s = 31 - m.shift;
+    for (size_t j = 0; j < xs.size(); ++j) {
+      __int128 p = static_cast<__int128>(xs[j]) * m.m0;
+      __int128 d = static_cast<__int128>(1) << s;
+      __int128 fl = p >= 0 ? p / d : -((-p + d - 1) / d);
+      __int128 rem = p - fl * d;
+      __int128 r = 2 * rem > d || (2 * rem == d && (fl & 1)) ? fl + 1 : fl;
+      int64_t expected =
+          std::clamp<int64_t>(static_cast<int64_t>(r) + 3, -100000, 100000);
+      ASSERT_EQ(values(out)[j], expected) << "x=" << xs[j] << " m0=" << m.m0
+                                          << " shift=" << m.shift;
+    }
+  }
+}
+
 TEST(QuantKernels, Conv2dHandComputed) {
   Tensor out;
   std::string error;

@@ -16,9 +16,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <random>
 #include <string>
 
 using namespace qc::rt;
@@ -86,6 +88,47 @@ TEST(QuantParams, QuantizeValueClampsAndHandlesSpecialValues) {
   EXPECT_EQ(quantizeValue(-1e30, 1.0, 0, INT64_MIN, INT64_MAX), INT32_MIN);
   // An empty range yields its upper end, like qc_requantize.
   EXPECT_EQ(quantizeValue(-100.0, 1.0, 0, 10, 5), 5);
+}
+
+TEST(QuantParams, QuantizeValueHalfEvenRoundsTiesToEven) {
+  EXPECT_EQ(quantizeValueHalfEven(0.5f, 1.0f, 0, -128, 127), 0);
+  EXPECT_EQ(quantizeValueHalfEven(1.5f, 1.0f, 0, -128, 127), 2);
+  EXPECT_EQ(quantizeValueHalfEven(2.5f, 1.0f, 0, -128, 127), 2);
+  EXPECT_EQ(quantizeValueHalfEven(-2.5f, 1.0f, 0, -128, 127), -2);
+  EXPECT_EQ(quantizeValueHalfEven(-3.5f, 1.0f, 0, -128, 127), -4);
+  // ONNX's test_quantizelinear: x / 2 + 128 on uint8.
+  EXPECT_EQ(quantizeValueHalfEven(3.0f, 2.0f, 128, 0, 255), 130);
+  EXPECT_EQ(quantizeValueHalfEven(-254.0f, 2.0f, 128, 0, 255), 1);
+  EXPECT_EQ(quantizeValueHalfEven(1000.0f, 2.0f, 128, 0, 255), 255);
+  EXPECT_EQ(quantizeValueHalfEven(std::nanf(""), 2.0f, 128, 0, 255), 128);
+  EXPECT_EQ(quantizeValueHalfEven(-HUGE_VALF, 0.5f, 3, -128, 127), -128);
+}
+
+TEST(QuantParams, QuantizeValueHalfEvenDividesInFloat32) {
+  // The float32 quotient of x / S decides, not the exact one: the float
+  // nearest 2.5 * 0.1f divided by 0.1f rounds to exactly 2.5 in float32
+  // (a tie, to 2) but to just below or above 2.5 in double.
+  std::mt19937 rng(7);
+  std::uniform_real_distribution<float> scales(1e-4f, 10.0f);
+  std::uniform_int_distribution<int> halves(-600, 600);
+  int ties = 0;
+  for (int i = 0; i < 200000; ++i) {
+    float s = scales(rng);
+    float x = static_cast<float>(halves(rng) * 0.5) * s;
+    float q = x / s;
+    // Reference: ties to even by hand on the float32 quotient.
+    double fl = std::floor(static_cast<double>(q));
+    double frac = static_cast<double>(q) - fl;
+    double r = frac > 0.5   ? fl + 1
+               : frac < 0.5 ? fl
+                            : (std::fmod(fl, 2.0) == 0 ? fl : fl + 1);
+    ties += frac == 0.5;
+    int32_t expected =
+        static_cast<int32_t>(std::clamp(r + 5.0, -1000.0, 1000.0));
+    ASSERT_EQ(quantizeValueHalfEven(x, s, 5, -1000, 1000), expected)
+        << "x=" << x << " s=" << s;
+  }
+  EXPECT_GT(ties, 10000); // the sample exercises ties
 }
 
 TEST(QuantParams, DequantizeValue) {

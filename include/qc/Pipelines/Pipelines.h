@@ -43,6 +43,11 @@ struct QuantizePipelineOptions
   Option<unsigned> weightBits{*this, "weight-bits",
                               llvm::cl::desc("Weight bit width, 2 to 8"),
                               llvm::cl::init(8)};
+  Option<std::string> rounding{
+      *this, "rounding",
+      llvm::cl::desc("Rounding of rescales and quantize: gemmlowp (TFLite) "
+                     "or half_even (ONNX)"),
+      llvm::cl::init("gemmlowp")};
 };
 
 /// fold-batch-norm -> propagate-ranges -> quantize.

@@ -7,6 +7,7 @@
 #include "IntegerBuilder.h"
 
 #include "qc/Dialect/Qnt/Utils/Constants.h"
+#include "qc/Dialect/Qnt/Utils/ModelRounding.h"
 #include "qc/Dialect/Qnt/Utils/TypeParams.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -206,6 +207,12 @@ Value qc::lowering::subtractZeroPoints(OpBuilder &b, Location loc,
       });
 }
 
+qc::qnt::RoundingMode qc::lowering::modelRoundingAt(OpBuilder &b) {
+  Block *block = b.getInsertionBlock();
+  return toRoundingMode(block ? getModelRounding(block->getParentOp())
+                              : rt::Rounding::Gemmlowp);
+}
+
 Value qc::lowering::applyOutputStage(OpBuilder &b, Location loc, Value acc,
                                      const rt::OutputStage &stage, int64_t axis,
                                      RankedTensorType resultType) {
@@ -220,7 +227,7 @@ Value qc::lowering::applyOutputStage(OpBuilder &b, Location loc, Value acc,
     axisAttr = b.getI64IntegerAttr(axis);
   Value scaled = qnt::FixedPointMulOp::create(
       b, loc, acc.getType(), acc, b.getDenseI32ArrayAttr(m0),
-      b.getDenseI32ArrayAttr(shift), axisAttr, qnt::RoundingMode::gemmlowp);
+      b.getDenseI32ArrayAttr(shift), axisAttr, modelRoundingAt(b));
   qnt::UniformType q = qnt::getUniformElementType(resultType);
   auto storageElem = IntegerType::get(ctx, q.getStorageWidth());
   auto storageType = RankedTensorType::get(resultType.getShape(), storageElem);

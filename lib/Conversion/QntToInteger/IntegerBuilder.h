@@ -84,9 +84,14 @@ mlir::Value subtractZeroPoints(mlir::OpBuilder &b, mlir::Location loc,
                                mlir::Value storage, bool isSigned,
                                llvm::ArrayRef<int32_t> zps, int64_t axis);
 
+/// The rounding of the module being built into (qnt.rounding, see
+/// qc/Dialect/Qnt/Utils/ModelRounding.h) as a fixed_point_mul mode.
+qnt::RoundingMode modelRoundingAt(mlir::OpBuilder &b);
+
 /// clamp(stage.zeroPoint + fixed_point_mul(acc, M[c]), lo, hi) truncated to
 /// the storage of `resultType`, returned as a quantized tensor. `axis`
-/// indexes the multipliers when there is more than one.
+/// indexes the multipliers when there is more than one. The multiply
+/// rounds as the module says (modelRoundingAt), like the interpreter.
 mlir::Value applyOutputStage(mlir::OpBuilder &b, mlir::Location loc,
                              mlir::Value acc, const rt::OutputStage &stage,
                              int64_t axis, mlir::RankedTensorType resultType);

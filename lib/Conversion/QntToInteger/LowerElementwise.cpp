@@ -113,7 +113,7 @@ Value shiftedOperand(PatternRewriter &b, Location loc, Value q, int32_t zp,
 Value scaleBy(PatternRewriter &b, Location loc, Value v, rt::Multiplier m) {
   return FixedPointMulOp::create(
       b, loc, v.getType(), v, b.getDenseI32ArrayAttr({m.m0}),
-      b.getDenseI32ArrayAttr({m.shift}), IntegerAttr(), RoundingMode::gemmlowp);
+      b.getDenseI32ArrayAttr({m.shift}), IntegerAttr(), modelRoundingAt(b));
 }
 
 struct LowerAdd : OpRewritePattern<AddOp> {

@@ -19,6 +19,7 @@
 
 #include "qc/Conversion/Passes.h"
 #include "qc/Conversion/QntToInteger/FixedPointEmitter.h"
+#include "qc/Dialect/Qnt/Utils/ModelRounding.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
@@ -123,7 +124,20 @@ Value constF64(OpBuilder &b, Location loc, double v) {
   return arith::ConstantOp::create(b, loc, b.getF64FloatAttr(v));
 }
 
-/// rt::quantizeValue: clamp(round_half_away(r / S) + Z, lo, hi), NaN -> Z.
+/// `v` as a float of type `to` (extended or rounded to nearest).
+Value convertFloat(OpBuilder &b, Location loc, Value v, Type to) {
+  unsigned from = v.getType().getIntOrFloatBitWidth();
+  unsigned width = to.getIntOrFloatBitWidth();
+  if (from < width)
+    return arith::ExtFOp::create(b, loc, to, v);
+  if (from > width)
+    return arith::TruncFOp::create(b, loc, to, v);
+  return v;
+}
+
+/// rt::quantizeValue: clamp(round_half_away(r / S) + Z, lo, hi), NaN -> Z;
+/// in a half_even model rt::quantizeValueHalfEven: the quotient is a
+/// float32 one and ties round to even.
 /// |r / S| is capped at 2^40 before the conversion to an integer: beyond
 /// that the clamp decides anyway; below it the integer part and the
 /// fraction are exact, and rounding the fraction half up is std::round.
@@ -144,15 +158,26 @@ struct LowerQuantize : OpRewritePattern<QuantizeOp> {
     int64_t hi = std::min<int64_t>(q.getStorageMax(), INT32_MAX);
     double scale = q.getScale();
     int64_t zp = q.getZeroPoint();
+    bool halfEven = getModelRounding(op) == rt::Rounding::HalfEven;
     Value ints = mapElementwise(
         rewriter, loc, inputs, maps,
         RankedTensorType::get(inType.getShape(), storage),
         [&](OpBuilder &nb, Location nl, ValueRange args) {
           FixedPointEmitter e{nb, nl, nb.getI64Type()};
-          Value r = arith::ExtFOp::create(nb, nl, nb.getF64Type(), args[0]);
           Value s = args.size() > 1 ? args[1] : constF64(nb, nl, scale);
           Value z = args.size() > 1 ? args[2] : e.c(zp);
-          Value t = arith::DivFOp::create(nb, nl, r, s);
+          Value t;
+          if (halfEven) {
+            // float32(r) / float32(S), exactly representable in f64.
+            Type f32 = nb.getF32Type();
+            Value r = convertFloat(nb, nl, args[0], f32);
+            Value s32 = arith::TruncFOp::create(nb, nl, f32, s);
+            t = arith::ExtFOp::create(nb, nl, nb.getF64Type(),
+                                      arith::DivFOp::create(nb, nl, r, s32).getResult());
+          } else {
+            Value r = arith::ExtFOp::create(nb, nl, nb.getF64Type(), args[0]);
+            t = arith::DivFOp::create(nb, nl, r, s);
+          }
           Value zero = constF64(nb, nl, 0.0);
           Value negative = arith::CmpFOp::create(
               nb, nl, arith::CmpFPredicate::OLT, t, zero);
@@ -169,6 +194,14 @@ struct LowerQuantize : OpRewritePattern<QuantizeOp> {
               arith::SIToFPOp::create(nb, nl, nb.getF64Type(), whole));
           Value up = arith::CmpFOp::create(nb, nl, arith::CmpFPredicate::OGE,
                                            frac, constF64(nb, nl, 0.5));
+          if (halfEven) {
+            // A tie goes up only from an odd integer part.
+            Value above = arith::CmpFOp::create(
+                nb, nl, arith::CmpFPredicate::OGT, frac, constF64(nb, nl, 0.5));
+            Value odd = arith::TruncIOp::create(nb, nl, nb.getI1Type(), whole);
+            up = arith::OrIOp::create(
+                nb, nl, above, arith::AndIOp::create(nb, nl, up, odd));
+          }
           Value rounded = e.add(whole, e.zext(up));
           rounded = e.select(negative, e.sub(e.c(0), rounded), rounded);
           Value isNaN = arith::CmpFOp::create(nb, nl, arith::CmpFPredicate::UNO,

@@ -64,3 +64,10 @@ func.func @fixed_point_mul(%a: tensor<1x8xi32>, %b: tensor<1x2xi32>, %c: tensor<
   %4 = qnt.fixed_point_mul %c by [1] shift [31] axis 0 : tensor<3xi32>
   return %0, %1, %2, %3, %4 : tensor<1x8xi32>, tensor<1x2xi32>, tensor<3xi32>, tensor<3xi32>, tensor<3xi32>
 }
+
+// -----
+
+// The model-wide rounding attribute round-trips.
+// CHECK: module attributes {qnt.rounding = "half_even"}
+module attributes {qnt.rounding = "half_even"} {
+}

@@ -2,9 +2,11 @@
 // RUN: not quant-opt %s --split-input-file --qnt-quantize="activations=u16" 2>&1 | FileCheck %s --check-prefix=ACT
 // RUN: not quant-opt %s --split-input-file --qnt-quantize="weight-bits=9" 2>&1 | FileCheck %s --check-prefix=BITS
 // RUN: not quant-opt %s --split-input-file --qnt-quantize="granularity=per-row" 2>&1 | FileCheck %s --check-prefix=GRAN
+// RUN: not quant-opt %s --split-input-file --qnt-quantize="rounding=tosa_single" 2>&1 | FileCheck %s --check-prefix=ROUND
 // ACT: error: activations must be u8 or i8, got 'u16'
 // BITS: error: weight-bits must be between 2 and 8, got 9
 // GRAN: error: granularity must be per-channel, per-tensor or per-group, got 'per-row'
+// ROUND: error: rounding must be gemmlowp or half_even, got 'tosa_single'
 
 // Every problem is reported at once: a missing range, a batch norm.
 // expected-error@+2 {{argument #0 has no range: run qnt-propagate-ranges (with calibration=... or a qnt.range on the arguments) first}}

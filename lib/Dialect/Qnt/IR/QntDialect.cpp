@@ -8,6 +8,8 @@
 #include "qc/Dialect/Qnt/IR/QntOps.h"
 #include "qc/Dialect/Qnt/IR/QntTypes.h"
 
+#include "mlir/IR/BuiltinOps.h"
+
 using namespace mlir;
 using namespace qc::qnt;
 
@@ -20,6 +22,22 @@ void QntDialect::initialize() {
       >();
   registerTypes();
   registerAttributes();
+}
+
+LogicalResult QntDialect::verifyOperationAttribute(Operation *op,
+                                                   NamedAttribute attr) {
+  // The model-wide rounding (qc/Dialect/Qnt/Utils/ModelRounding.h); other
+  // qnt.* discardable attributes are checked by the passes that read them.
+  if (attr.getName() != "qnt.rounding")
+    return success();
+  if (!isa<ModuleOp>(op))
+    return op->emitError("'qnt.rounding' belongs on a builtin.module");
+  auto name = dyn_cast<StringAttr>(attr.getValue());
+  if (!name || (name.getValue() != "gemmlowp" && name.getValue() != "half_even"))
+    return op->emitError("'qnt.rounding' must be \"gemmlowp\" or "
+                         "\"half_even\", got ")
+           << attr.getValue();
+  return success();
 }
 
 Operation *QntDialect::materializeConstant(OpBuilder &builder, Attribute value,

@@ -14,6 +14,7 @@
 #include "qc/Dialect/Qnt/IR/QntOps.h"
 #include "qc/Dialect/Qnt/Transforms/Passes.h"
 #include "qc/Dialect/Qnt/Utils/Constants.h"
+#include "qc/Dialect/Qnt/Utils/ModelRounding.h"
 #include "qc/runtime/Calibration.h"
 #include "qc/runtime/QuantParams.h"
 
@@ -496,9 +497,20 @@ struct QntQuantize
     Config config;
     if (failed(makeConfig(config)))
       return signalPassFailure();
+    std::optional<rt::Rounding> modelRounding = parseModelRounding(rounding);
+    if (!modelRounding) {
+      getOperation().emitError()
+          << "rounding must be gemmlowp or half_even, got '" << rounding
+          << "'";
+      return signalPassFailure();
+    }
     for (auto f : getOperation().getOps<func::FuncOp>())
       if (!f.isExternal() && failed(GraphQuantizer(f, config).run()))
         signalPassFailure();
+    // A model that already asks for a rounding (e.g. imported from ONNX)
+    // keeps it unless the option says otherwise.
+    if (rounding != "gemmlowp" || !getOperation()->hasAttr(kRoundingAttrName))
+      setModelRounding(getOperation(), *modelRounding);
   }
 };
 

@@ -94,8 +94,8 @@ bool concat(const std::vector<const Tensor *> &inputs,
 bool softmax(const Tensor &input, int64_t axis, const SoftmaxParams &params,
              Tensor &out, std::string &error);
 
-/// Rounding of qnt.fixed_point_mul.
-enum class Rounding { Gemmlowp, TosaSingle, TosaDouble, HalfEven };
+/// Rounding of qnt.fixed_point_mul (QuantParams.h).
+using Rounding = rt::Rounding;
 /// One element of qnt.fixed_point_mul: M = m0 * 2^(shift - 31) applied with
 /// `rounding` through fixed_point.h (TOSA modes use shift 31 - shift).
 int32_t applyFixedPointMul(int32_t value, int32_t m0, int32_t shift,

@@ -52,14 +52,30 @@ int32_t quantizeValue(double real, double scale, int64_t zp, int64_t qmin,
 /// r = (q - zp) * scale, in double.
 double dequantizeValue(int64_t q, double scale, int64_t zp);
 
+/// q = clamp(round_half_even(float32(real) / float32(scale)) + zp, qmin,
+/// qmax): ONNX QuantizeLinear, the quantize of models whose rounding is
+/// half_even (the division is a float32 one, as ONNX's reference and ONNX
+/// Runtime compute it; a double division rounds a different set of ties).
+int32_t quantizeValueHalfEven(float real, float scale, int64_t zp,
+                              int64_t qmin, int64_t qmax);
+
+/// Rounding of a rescale by M = M0 * 2^(shift - 31):
+/// - Gemmlowp: TFLite's MultiplyByQuantizedMultiplier, a doubling high
+///   multiply then a rounding right shift (two roundings, ties away from
+///   zero); the default (DESIGN.md section 3).
+/// - HalfEven: one rounding of x * M0 * 2^(shift - 31), ties to even, as
+///   ONNX defines QLinearConv/QLinearMatMul/QuantizeLinear.
+/// - TosaSingle / TosaDouble: TOSA apply_scale_32 (qnt.fixed_point_mul only).
+enum class Rounding { Gemmlowp, TosaSingle, TosaDouble, HalfEven };
+
 /// The last step of every rescaling kernel:
-///   out = clamp(zeroPoint + qc_multiply_by_quantized_multiplier(v, M[c]),
-///               lo, hi)
+///   out = clamp(zeroPoint + multiply(v, M[c], rounding), lo, hi)
 /// with one multiplier per tensor or one per channel.
 struct OutputStage {
   std::vector<Multiplier> multipliers;
   int32_t zeroPoint = 0;
   int32_t lo = -128, hi = 127; ///< storage range, narrowed by fused clamps
+  Rounding rounding = Rounding::Gemmlowp; ///< Gemmlowp or HalfEven
 };
 
 /// conv2d / depthwise_conv2d / fully_connected / matmul:

@@ -9,6 +9,7 @@
 
 #include "mlir/Dialect/Quant/IR/Quant.h"
 #include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/PatternMatch.h"
 #include "mlir/Pass/Pass.h"
 #include "qc/Dialect/Qnt/IR/QntDialect.h"
 
@@ -19,6 +20,10 @@ namespace qc::qnt {
 
 #define GEN_PASS_REGISTRATION
 #include "qc/Dialect/Qnt/Transforms/Passes.h.inc"
+
+/// The rewrites of qnt-fuse-qdq (quantize/dequantize pairs around float
+/// graph ops to quantized graph ops).
+void populateFuseQdqPatterns(mlir::RewritePatternSet &patterns);
 
 } // namespace qc::qnt
 

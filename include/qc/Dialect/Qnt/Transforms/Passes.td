@@ -119,6 +119,9 @@ def QntQuantizePass : Pass<"qnt-quantize", "::mlir::ModuleOp"> {
 
     Every float value without a range and every op that cannot be
     quantized (batch_norm: fold it first) is reported, all at once.
+
+    `rounding=half_even` sets the module attribute `qnt.rounding`, which
+    every later stage (interpreter, integer lowering, CPU kernels) obeys.
   }];
   let options = [
     Option<"activations", "activations", "std::string", /*default=*/"\"u8\"",
@@ -133,8 +136,35 @@ def QntQuantizePass : Pass<"qnt-quantize", "::mlir::ModuleOp"> {
     Option<"symmetricActivations", "symmetric-activations", "bool",
            /*default=*/"false", "Symmetric activations (zero point 0)">,
     Option<"narrowRange", "narrow-range", "bool", /*default=*/"true",
-           "Narrow-range weights ([-127, 127] rather than [-128, 127])">
+           "Narrow-range weights ([-127, 127] rather than [-128, 127])">,
+    Option<"rounding", "rounding", "std::string", /*default=*/"\"gemmlowp\"",
+           "Rounding of every rescale and quantize, recorded as the module's "
+           "qnt.rounding: gemmlowp (TFLite, ties away from zero) or "
+           "half_even (ONNX, one rounding, ties to even)">
   ];
+}
+
+def QntFuseQdqPass : Pass<"qnt-fuse-qdq"> {
+  let summary = "Fuse dequantize -> float op -> quantize into quantized ops";
+  let description = [{
+    For models that bring their own quantization (ONNX QDQ models,
+    QLinearConv/QLinearMatMul/ConvInteger/MatMulInteger imported as
+    dequantize, float op, quantize): the result is the quantized graph that
+    `qnt-quantize` would produce, ready for `qnt-lower-to-integer`.
+
+    - Dequantizes sink through ops that only move or select values
+      (transpose, reshape, max_pool2d, relu, zero pad, concat of one type),
+      which is exact.
+    - A graph op whose tensor operands are all dequantized and whose result
+      is used only by quantizes to one type becomes the quantized op
+      (weights and int32 biases come as dequantized integer constants).
+      An op whose quantized form does not verify stays float.
+    - `quantize(dequantize(x : A)) : B` becomes `x` (A == B) or
+      `qnt.requantize`.
+
+    The ONNX importer runs these patterns itself; the pass exposes them for
+    IR written by hand or by other front ends.
+  }];
 }
 
 def QntImportQuantTypesPass : Pass<"qnt-import-quant-types", "::mlir::ModuleOp"> {
