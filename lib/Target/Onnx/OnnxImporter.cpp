@@ -17,10 +17,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "qc/Target/Onnx/OnnxImporter.h"
+#include "Importer.h"
 
-#include "qc/Dialect/Qnt/IR/QntOps.h"
-#include "qc/Dialect/Qnt/Utils/Constants.h"
 #include "qc/Pipelines/Registration.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -31,8 +29,6 @@
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/SourceMgr.h"
 
-#include <onnx/onnx_pb.h>
-
 #include <cmath>
 #include <limits>
 #include <map>
@@ -40,145 +36,32 @@
 
 using namespace mlir;
 using namespace qc;
-
-namespace {
-
-constexpr int64_t kMinOpset = 11, kMaxOpset = 17;
-
-/// A value of the graph, with the layout its 4-D data is in.
-struct Tensor {
-  Value value;
-  bool nhwc = false; // 4-D data permuted from ONNX's NCHW to NHWC
-};
-
-/// A constant's data (initializers and Constant nodes), kept on the side
-/// so that weights can be re-laid out at import time.
-struct ConstantData {
-  std::vector<int64_t> shape;
-  std::vector<float> floats;   // float tensors
-  std::vector<int64_t> ints;   // int64/int32 tensors (shapes, axes)
-  bool isFloat = false;
-};
-
-int64_t product(ArrayRef<int64_t> shape) {
-  int64_t n = 1;
-  for (int64_t d : shape)
-    n *= d;
-  return n;
-}
-
-/// The NCHW -> NHWC permutation and its inverse.
-constexpr int64_t kToNhwc[4] = {0, 2, 3, 1};
-constexpr int64_t kToNchw[4] = {0, 3, 1, 2};
-
-class Importer {
-public:
-  Importer(MLIRContext *ctx, StringRef file, const OnnxImportOptions &options)
-      : b(ctx), fileLoc(FileLineColLoc::get(ctx, file, 0, 0)),
-        options(options) {}
-
-  OwningOpRef<ModuleOp> run(const onnx::ModelProto &model);
-
-private:
-  OpBuilder b;
-  Location fileLoc;
-  const OnnxImportOptions &options;
-  std::map<std::string, Tensor> values;
-  std::map<std::string, ConstantData> constants;
-  bool failedAny = false;
-
-  /// The node being imported, named in every error about it.
-  const onnx::NodeProto *current = nullptr;
-  std::set<std::string> poisoned; // outputs of nodes that failed
-
-  InFlightDiagnostic error(Location loc) {
-    failedAny = true;
-    InFlightDiagnostic diag = emitError(loc);
-    if (current)
-      diag << "node '"
-           << (current->name().empty() ? current->output(0) : current->name())
-           << "' (" << current->op_type() << "): ";
-    return diag;
-  }
-  Location nodeLoc(const onnx::NodeProto &) { return fileLoc; }
-
-  RankedTensorType typeOf(Value v) {
-    return cast<RankedTensorType>(v.getType());
-  }
-  RankedTensorType f32(ArrayRef<int64_t> shape) {
-    return RankedTensorType::get(shape, b.getF32Type());
-  }
-
-  // --- constants ------------------------------------------------------------
-  bool readTensor(const onnx::TensorProto &t, ConstantData &out, Location loc);
-  Value materialize(const std::string &name, Location loc);
-  Value constant(ArrayRef<int64_t> shape, ArrayRef<float> data,
-                 StringRef hint) {
-    return createF32Constant(b, fileLoc, f32(shape), data, hint);
-  }
-  Value createF32Constant(OpBuilder &builder, Location loc,
-                          RankedTensorType type, ArrayRef<float> data,
-                          StringRef hint) {
-    return qnt::createF32Constant(builder, loc, type, data, hint);
-  }
-
-  // --- layout ---------------------------------------------------------------
-  Value permute(Value v, ArrayRef<int64_t> perm, Location loc) {
-    auto type = typeOf(v);
-    SmallVector<int64_t> shape;
-    for (int64_t p : perm)
-      shape.push_back(type.getDimSize(p));
-    return qnt::TransposeOp::create(b, loc, f32(shape), v,
-                                    b.getDenseI64ArrayAttr(perm));
-  }
-  Value asNhwc(const Tensor &t, Location loc) {
-    return t.nhwc ? t.value : permute(t.value, kToNhwc, loc);
-  }
-  Value asNchw(const Tensor &t, Location loc) {
-    return t.nhwc ? permute(t.value, kToNchw, loc) : t.value;
-  }
-
-  // --- nodes ----------------------------------------------------------------
-  LogicalResult importNode(const onnx::NodeProto &node);
-  std::optional<Tensor> input(const onnx::NodeProto &node, int i);
-  void define(const onnx::NodeProto &node, Tensor t) {
-    values[node.output(0)] = t;
-  }
-
-  LogicalResult conv(const onnx::NodeProto &node, Location loc);
-  LogicalResult pool(const onnx::NodeProto &node, Location loc, bool isMax);
-  LogicalResult gemm(const onnx::NodeProto &node, Location loc);
-  LogicalResult matmul(const onnx::NodeProto &node, Location loc);
-  LogicalResult batchNorm(const onnx::NodeProto &node, Location loc);
-  LogicalResult binary(const onnx::NodeProto &node, Location loc);
-  LogicalResult reshape(const onnx::NodeProto &node, Location loc,
-                        std::vector<int64_t> shape);
-};
+using namespace qc::onnx_import;
 
 // --- attributes ----------------------------------------------------------
 
-const onnx::AttributeProto *attr(const onnx::NodeProto &node, StringRef name) {
+const onnx::AttributeProto *qc::onnx_import::attr(const onnx::NodeProto &node, StringRef name) {
   for (const auto &a : node.attribute())
     if (a.name() == name)
       return &a;
   return nullptr;
 }
-int64_t intAttr(const onnx::NodeProto &node, StringRef name, int64_t dflt) {
+int64_t qc::onnx_import::intAttr(const onnx::NodeProto &node, StringRef name, int64_t dflt) {
   const auto *a = attr(node, name);
   return a ? a->i() : dflt;
 }
-float floatAttr(const onnx::NodeProto &node, StringRef name, float dflt) {
+float qc::onnx_import::floatAttr(const onnx::NodeProto &node, StringRef name, float dflt) {
   const auto *a = attr(node, name);
   return a ? a->f() : dflt;
 }
-std::vector<int64_t> intsAttr(const onnx::NodeProto &node, StringRef name,
+std::vector<int64_t> qc::onnx_import::intsAttr(const onnx::NodeProto &node, StringRef name,
                               std::vector<int64_t> dflt) {
   const auto *a = attr(node, name);
   if (!a)
     return dflt;
   return std::vector<int64_t>(a->ints().begin(), a->ints().end());
 }
-std::string stringAttr(const onnx::NodeProto &node, StringRef name,
+std::string qc::onnx_import::stringAttr(const onnx::NodeProto &node, StringRef name,
                        std::string dflt) {
   const auto *a = attr(node, name);
   return a ? a->s() : dflt;
@@ -189,6 +72,7 @@ std::string stringAttr(const onnx::NodeProto &node, StringRef name,
 bool Importer::readTensor(const onnx::TensorProto &t, ConstantData &out,
                           Location loc) {
   out.shape.assign(t.dims().begin(), t.dims().end());
+  out.dtype = t.data_type();
   int64_t n = product(out.shape);
   if (t.has_data_location() &&
       t.data_location() == onnx::TensorProto::EXTERNAL) {
@@ -239,6 +123,25 @@ bool Importer::readTensor(const onnx::TensorProto &t, ConstantData &out,
       return true;
     break;
   }
+  case onnx::TensorProto::UINT8:
+  case onnx::TensorProto::INT8: {
+    // Quantized data: raw bytes, or one int32_data entry per element.
+    bool isSigned = t.data_type() == onnx::TensorProto::INT8;
+    if (!raw.empty()) {
+      if (static_cast<int64_t>(raw.size()) != n)
+        break;
+      for (char c : raw)
+        out.ints.push_back(isSigned ? static_cast<int64_t>(
+                                          static_cast<int8_t>(c))
+                                    : static_cast<int64_t>(
+                                          static_cast<uint8_t>(c)));
+    } else {
+      out.ints.assign(t.int32_data().begin(), t.int32_data().end());
+    }
+    if (static_cast<int64_t>(out.ints.size()) == n)
+      return true;
+    break;
+  }
   case onnx::TensorProto::DOUBLE:
     out.isFloat = true;
     if (!raw.empty()) {
@@ -259,7 +162,8 @@ bool Importer::readTensor(const onnx::TensorProto &t, ConstantData &out,
   default:
     error(loc) << "tensor '" << t.name() << "' has ONNX data type "
                << t.data_type()
-               << ", which is not supported (float, double, int32 and int64 are)";
+               << ", which is not supported (float, double, int64, int32, "
+                  "uint8 and int8 are)";
     return false;
   }
   error(loc) << "tensor '" << t.name() << "' holds " << "a wrong amount of data for its shape";
@@ -271,10 +175,68 @@ Value Importer::materialize(const std::string &name, Location loc) {
   auto it = constants.find(name);
   if (it == constants.end() || !it->second.isFloat)
     return nullptr;
-  OpBuilder::InsertionGuard guard(b);
-  Value v = constant(it->second.shape, it->second.floats, name);
+  Value v = valueOf(it->second, name, loc);
   values[name] = Tensor{v, false};
   return v;
+}
+
+Value Importer::valueOf(const ConstantData &data, StringRef hint,
+                        Location loc) {
+  if (!data.quant)
+    return constant(data.shape, data.floats, hint);
+  // The stored integers, dequantized: qnt-fuse-qdq keeps them exact.
+  qnt::UniformType type = uniformOf(*data.quant, data.shape.size(), false);
+  Value q =
+      qnt::createQuantizedConstant(b, loc, data.shape, type, data.ints, hint);
+  return qnt::DequantizeOp::create(b, loc, f32(data.shape), q);
+}
+
+Value Importer::permute(Value v, ArrayRef<int64_t> perm, Location loc) {
+  auto type = typeOf(v);
+  SmallVector<int64_t> shape;
+  for (int64_t p : perm)
+    shape.push_back(type.getDimSize(p));
+  Type elem = type.getElementType();
+  // A per-axis quantized value's channels move with the data.
+  if (auto q = qnt::getUniformElementType(type); q && q.isPerAxis())
+    for (size_t i = 0; i < perm.size(); ++i)
+      if (perm[i] == q.getAxis())
+        elem = qnt::UniformType::get(
+            q.getStorageType(), q.getStorageMin(), q.getStorageMax(),
+            q.getExpressedType(), static_cast<int32_t>(i), 0,
+            q.getScales().asArrayRef(), q.getZeroPoints().asArrayRef());
+  return qnt::TransposeOp::create(b, loc, RankedTensorType::get(shape, elem),
+                                  v, b.getDenseI64ArrayAttr(perm));
+}
+
+FailureOr<Value> Importer::weights(const ConstantData &w,
+                                   ArrayRef<int64_t> shape,
+                                   ArrayRef<int64_t> src, int64_t onnxAxis,
+                                   int64_t axis, StringRef hint,
+                                   Location loc) {
+  if (!w.quant) {
+    std::vector<float> data(src.size());
+    for (size_t i = 0; i < src.size(); ++i)
+      data[i] = w.floats[src[i]];
+    return constant(shape, data, hint);
+  }
+  QuantSpec spec = *w.quant;
+  if (spec.axis >= 0 && spec.axis != onnxAxis)
+    return error(loc) << "weights '" << hint.str()
+                      << "' are quantized along axis " << spec.axis
+                      << "; only per-tensor or per-output-channel (axis "
+                      << onnxAxis << ") weights are supported";
+  std::vector<int64_t> ints(src.size());
+  for (size_t i = 0; i < src.size(); ++i)
+    ints[i] = w.ints[src[i]];
+  qnt::UniformType type = uniformOf(spec, shape.size(), false);
+  if (spec.axis >= 0)
+    type = qnt::UniformType::get(
+        type.getStorageType(), type.getStorageMin(), type.getStorageMax(),
+        type.getExpressedType(), static_cast<int32_t>(axis), 0,
+        type.getScales().asArrayRef(), type.getZeroPoints().asArrayRef());
+  Value q = qnt::createQuantizedConstant(b, loc, shape, type, ints, hint);
+  return qnt::DequantizeOp::create(b, loc, f32(shape), q).getResult();
 }
 
 std::optional<Tensor> Importer::input(const onnx::NodeProto &node, int i) {
@@ -292,7 +254,7 @@ std::optional<Tensor> Importer::input(const onnx::NodeProto &node, int i) {
 
 /// ONNX pads [x1_begin, x2_begin, x1_end, x2_end] (or auto_pad) as qnt's
 /// [top, bottom, left, right].
-std::optional<std::array<int64_t, 4>>
+static std::optional<std::array<int64_t, 4>>
 spatialPadding(const onnx::NodeProto &node, int64_t h, int64_t w,
                ArrayRef<int64_t> kernel, ArrayRef<int64_t> strides,
                ArrayRef<int64_t> dilations) {
@@ -321,7 +283,7 @@ spatialPadding(const onnx::NodeProto &node, int64_t h, int64_t w,
   return out;
 }
 
-int64_t windowOut(int64_t in, int64_t lo, int64_t hi, int64_t k, int64_t s,
+static int64_t windowOut(int64_t in, int64_t lo, int64_t hi, int64_t k, int64_t s,
                   int64_t d, bool ceil = false) {
   int64_t span = in + lo + hi - d * (k - 1) - 1;
   return (ceil ? (span + s - 1) / s : span / s) + 1;
@@ -330,16 +292,33 @@ int64_t windowOut(int64_t in, int64_t lo, int64_t hi, int64_t k, int64_t s,
 LogicalResult Importer::conv(const onnx::NodeProto &node, Location loc) {
   std::optional<Tensor> x = input(node, 0);
   auto wIt = constants.find(node.input_size() > 1 ? node.input(1) : "");
-  if (!x || wIt == constants.end() || !wIt->second.isFloat ||
-      wIt->second.shape.size() != 4)
+  if (!x || wIt == constants.end() || !wIt->second.isFloat)
     return error(loc) << "needs a 4-D input and constant 4-D float "
                          "weights (an initializer)";
-  if (typeOf(x->value).getRank() != 4)
+  Value bias;
+  if (node.input_size() > 2 && !node.input(2).empty()) {
+    std::optional<Tensor> bt = input(node, 2);
+    if (!bt)
+      return error(loc) << "bias '" << node.input(2) << "' is unknown";
+    bias = bt->value;
+  }
+  FailureOr<Value> result = convWith(node, loc, *x, wIt->second, bias);
+  if (failed(result))
+    return failure();
+  define(node, Tensor{*result, true});
+  return success();
+}
+
+FailureOr<Value> Importer::convWith(const onnx::NodeProto &node, Location loc,
+                                    const Tensor &x, const ConstantData &w,
+                                    Value bias) {
+  if (w.shape.size() != 4)
+    return error(loc) << "needs constant 4-D weights";
+  if (typeOf(x.value).getRank() != 4)
     return error(loc) << "only 2-D convolutions (4-D input) are supported";
-  const ConstantData &w = wIt->second;
   int64_t o = w.shape[0], cg = w.shape[1], kh = w.shape[2], kw = w.shape[3];
   int64_t groups = intAttr(node, "group", 1);
-  Value in = asNhwc(*x, loc);
+  Value in = asNhwc(x, loc);
   auto inType = typeOf(in);
   int64_t n = inType.getDimSize(0), h = inType.getDimSize(1),
           wd = inType.getDimSize(2), c = inType.getDimSize(3);
@@ -351,48 +330,47 @@ LogicalResult Importer::conv(const onnx::NodeProto &node, Location loc) {
     return error(loc) << "inconsistent shapes or attributes (weights "
                       << o << "x" << cg << "x" << kh << "x" << kw
                       << ", input channels " << c << ", group " << groups << ")";
-  Value bias;
-  if (node.input_size() > 2 && !node.input(2).empty()) {
-    std::optional<Tensor> bt = input(node, 2);
-    if (!bt)
-      return error(loc) << "bias '" << node.input(2) << "' is unknown";
-    bias = bt->value;
-  }
   int64_t oh = windowOut(h, (*pad)[0], (*pad)[1], kh, strides[0], dilations[0]);
   int64_t ow = windowOut(wd, (*pad)[2], (*pad)[3], kw, strides[1], dilations[1]);
   auto outType = f32({n, oh, ow, o});
   auto idx = [&](int64_t a, int64_t b2, int64_t c2, int64_t d2) {
     return ((a * cg + b2) * kh + c2) * kw + d2; // OIHW
   };
-  Value result;
+  std::string hint = node.input_size() > 1 ? node.input(1) : "weight";
   if (groups > 1 && cg == 1 && groups == c) {
     // Depthwise: ONNX [C*M, 1, KH, KW] -> qnt [1, KH, KW, C*M].
-    std::vector<float> data(o * kh * kw);
+    std::vector<int64_t> src(o * kh * kw);
     for (int64_t oc = 0; oc < o; ++oc)
       for (int64_t i = 0; i < kh; ++i)
         for (int64_t j = 0; j < kw; ++j)
-          data[(i * kw + j) * o + oc] = w.floats[idx(oc, 0, i, j)];
-    Value weights = constant({1, kh, kw, o}, data, node.input(1));
-    result = qnt::DepthwiseConv2DOp::create(
-        b, loc, outType, in, weights, bias, b.getDenseI64ArrayAttr(strides),
-        b.getDenseI64ArrayAttr(dilations), b.getDenseI64ArrayAttr(*pad));
-  } else {
-    // OIHW -> OHWI.
-    std::vector<float> data(o * kh * kw * cg);
-    for (int64_t oc = 0; oc < o; ++oc)
-      for (int64_t i = 0; i < kh; ++i)
-        for (int64_t j = 0; j < kw; ++j)
-          for (int64_t ic = 0; ic < cg; ++ic)
-            data[((oc * kh + i) * kw + j) * cg + ic] =
-                w.floats[idx(oc, ic, i, j)];
-    Value weights = constant({o, kh, kw, cg}, data, node.input(1));
-    result = qnt::Conv2DOp::create(
-        b, loc, outType, in, weights, bias, b.getDenseI64ArrayAttr(strides),
-        b.getDenseI64ArrayAttr(dilations), b.getDenseI64ArrayAttr(*pad),
-        groups == 1 ? IntegerAttr() : b.getI64IntegerAttr(groups));
+          src[(i * kw + j) * o + oc] = idx(oc, 0, i, j);
+    FailureOr<Value> weightValue =
+        weights(w, {1, kh, kw, o}, src, /*onnxAxis=*/0, /*axis=*/3, hint, loc);
+    if (failed(weightValue))
+      return failure();
+    return qnt::DepthwiseConv2DOp::create(
+               b, loc, outType, in, *weightValue, bias,
+               b.getDenseI64ArrayAttr(strides),
+               b.getDenseI64ArrayAttr(dilations), b.getDenseI64ArrayAttr(*pad))
+        .getResult();
   }
-  define(node, Tensor{result, true});
-  return success();
+  // OIHW -> OHWI.
+  std::vector<int64_t> src(o * kh * kw * cg);
+  for (int64_t oc = 0; oc < o; ++oc)
+    for (int64_t i = 0; i < kh; ++i)
+      for (int64_t j = 0; j < kw; ++j)
+        for (int64_t ic = 0; ic < cg; ++ic)
+          src[((oc * kh + i) * kw + j) * cg + ic] = idx(oc, ic, i, j);
+  FailureOr<Value> weightValue =
+      weights(w, {o, kh, kw, cg}, src, /*onnxAxis=*/0, /*axis=*/0, hint, loc);
+  if (failed(weightValue))
+    return failure();
+  return qnt::Conv2DOp::create(
+             b, loc, outType, in, *weightValue, bias,
+             b.getDenseI64ArrayAttr(strides), b.getDenseI64ArrayAttr(dilations),
+             b.getDenseI64ArrayAttr(*pad),
+             groups == 1 ? IntegerAttr() : b.getI64IntegerAttr(groups))
+      .getResult();
 }
 
 LogicalResult Importer::pool(const onnx::NodeProto &node, Location loc,
@@ -418,7 +396,11 @@ LogicalResult Importer::pool(const onnx::NodeProto &node, Location loc,
                          strides[0], 1);
   int64_t ow = windowOut(t.getDimSize(2), (*pad)[2], (*pad)[3], kernel[1],
                          strides[1], 1);
-  auto outType = f32({t.getDimSize(0), oh, ow, t.getDimSize(3)});
+  // MaxPool also takes quantized (uint8/int8) tensors: the result keeps
+  // the input's parameters.
+  auto outType = like(in, {t.getDimSize(0), oh, ow, t.getDimSize(3)});
+  if (!isMax && qnt::getUniformElementType(outType))
+    return error(loc) << "needs a float input";
   Value result;
   if (isMax)
     result = qnt::MaxPool2DOp::create(
@@ -449,11 +431,22 @@ LogicalResult Importer::gemm(const onnx::NodeProto &node, Location loc) {
   if ((transB ? bw.shape[1] : bw.shape[0]) != k)
     return error(loc) << "A has " << k << " columns, B does not match";
   // qnt.fully_connected wants [N, K] weights: ONNX's B with transB.
-  std::vector<float> weights(n * k);
+  ConstantData scaled = bw;
+  if (alpha != 1.0f) {
+    if (bw.quant)
+      return error(loc) << "alpha must be 1 with quantized B";
+    for (float &v : scaled.floats)
+      v *= alpha;
+  }
+  std::vector<int64_t> src(n * k);
   for (int64_t o = 0; o < n; ++o)
     for (int64_t i = 0; i < k; ++i)
-      weights[o * k + i] =
-          alpha * (transB ? bw.floats[o * k + i] : bw.floats[i * n + o]);
+      src[o * k + i] = transB ? o * k + i : i * n + o;
+  // B's output channels are its axis 0 with transB, else axis 1.
+  FailureOr<Value> weightValue = weights(scaled, {n, k}, src, transB ? 0 : 1,
+                                         0, node.input(1), loc);
+  if (failed(weightValue))
+    return failure();
   Value bias;
   if (node.input_size() > 2 && !node.input(2).empty()) {
     auto cIt = constants.find(node.input(2));
@@ -461,54 +454,84 @@ LogicalResult Importer::gemm(const onnx::NodeProto &node, Location loc) {
         (product(cIt->second.shape) != n && product(cIt->second.shape) != 1))
       return error(loc) << "C must be a constant of " << n
                         << " values (one per output) or a scalar";
-    std::vector<float> c = cIt->second.floats;
-    if (c.size() == 1)
-      c.assign(n, c[0]); // broadcast to every output
-    for (float &v : c)
-      v *= beta;
-    bias = constant({n}, c, node.input(2));
+    if (cIt->second.quant) {
+      // A dequantized int32 bias stays exact (qnt-fuse-qdq).
+      if (beta != 1.0f || product(cIt->second.shape) != n)
+        return error(loc) << "a quantized C needs beta = 1 and " << n
+                          << " values";
+      bias = materialize(node.input(2), loc);
+    } else {
+      std::vector<float> c = cIt->second.floats;
+      if (c.size() == 1)
+        c.assign(n, c[0]); // broadcast to every output
+      for (float &v : c)
+        v *= beta;
+      bias = constant({n}, c, node.input(2));
+    }
   }
   int64_t m = typeOf(a->value).getDimSize(0);
-  Value result = qnt::FullyConnectedOp::create(
-      b, loc, f32({m, n}), a->value, constant({n, k}, weights, node.input(1)),
-      bias);
+  Value result = qnt::FullyConnectedOp::create(b, loc, f32({m, n}), a->value,
+                                               *weightValue, bias);
   define(node, Tensor{result, false});
   return success();
 }
 
 LogicalResult Importer::matmul(const onnx::NodeProto &node, Location loc) {
   std::optional<Tensor> a = input(node, 0);
-  if (!a || typeOf(a->value).getRank() != 2)
-    return error(loc) << "only 2-D operands are supported";
-  Value lhs = a->value;
+  if (!a)
+    return error(loc) << "unknown input";
   auto bIt = constants.find(node.input(1));
-  if (bIt != constants.end() && bIt->second.isFloat &&
-      bIt->second.shape.size() == 2) {
-    // A constant right-hand side is a fully connected layer.
-    const ConstantData &bw = bIt->second;
-    int64_t k = bw.shape[0], n = bw.shape[1];
-    if (typeOf(lhs).getDimSize(1) != k)
+  FailureOr<Tensor> result =
+      bIt != constants.end() && bIt->second.isFloat
+          ? matmulWith(node, loc, *a, &bIt->second, Value())
+          : matmulWith(node, loc, *a, nullptr,
+                       input(node, 1) ? input(node, 1)->value : Value());
+  if (failed(result))
+    return failure();
+  define(node, *result);
+  return success();
+}
+
+FailureOr<Tensor> Importer::matmulWith(const onnx::NodeProto &node,
+                                       Location loc, const Tensor &a,
+                                       const ConstantData *bConst,
+                                       Value bValue) {
+  Value lhs = asNchw(a, loc);
+  auto lhsShape = typeOf(lhs).getShape();
+  int64_t rank = lhsShape.size();
+  if (bConst && bConst->shape.size() == 2 && rank == 2) {
+    // A constant 2-D right-hand side is a fully connected layer.
+    int64_t k = bConst->shape[0], n = bConst->shape[1];
+    if (lhsShape[1] != k)
       return error(loc) << "inner dimensions differ";
-    std::vector<float> weights(n * k);
+    std::vector<int64_t> src(n * k);
     for (int64_t o = 0; o < n; ++o)
       for (int64_t i = 0; i < k; ++i)
-        weights[o * k + i] = bw.floats[i * n + o];
-    Value result = qnt::FullyConnectedOp::create(
-        b, loc, f32({typeOf(lhs).getDimSize(0), n}), lhs,
-        constant({n, k}, weights, node.input(1)), Value());
-    define(node, Tensor{result, false});
-    return success();
+        src[o * k + i] = i * n + o;
+    FailureOr<Value> weightValue =
+        weights(*bConst, {n, k}, src, /*onnxAxis=*/1, /*axis=*/0,
+                node.input(1), loc);
+    if (failed(weightValue))
+      return failure();
+    return Tensor{qnt::FullyConnectedOp::create(b, loc, f32({lhsShape[0], n}),
+                                                lhs, *weightValue, Value())
+                      .getResult(),
+                  false};
   }
-  std::optional<Tensor> rb = input(node, 1);
-  if (!rb || typeOf(rb->value).getRank() != 2 ||
-      typeOf(rb->value).getDimSize(0) != typeOf(lhs).getDimSize(1))
-    return error(loc) << "operands do not match";
-  Value result = qnt::MatMulOp::create(
-      b, loc,
-      f32({typeOf(lhs).getDimSize(0), typeOf(rb->value).getDimSize(1)}), lhs,
-      rb->value);
-  define(node, Tensor{result, false});
-  return success();
+  Value rhs = bConst ? valueOf(*bConst, "rhs", loc) : bValue;
+  if (!rhs)
+    return error(loc) << "unknown input '" << node.input(1) << "'";
+  auto rhsShape = typeOf(rhs).getShape();
+  // Same rank, same batch dimensions, no broadcasting (qnt.matmul).
+  if (rank < 2 || static_cast<int64_t>(rhsShape.size()) != rank ||
+      lhsShape.drop_back(2) != rhsShape.drop_back(2) ||
+      lhsShape[rank - 1] != rhsShape[rank - 2])
+    return error(loc) << "operands do not match (same rank of at least 2, "
+                         "same batch dimensions, no broadcasting)";
+  SmallVector<int64_t> shape(lhsShape);
+  shape[rank - 1] = rhsShape[rank - 1];
+  return Tensor{qnt::MatMulOp::create(b, loc, f32(shape), lhs, rhs).getResult(),
+                false};
 }
 
 LogicalResult Importer::batchNorm(const onnx::NodeProto &node, Location loc) {
@@ -545,6 +568,18 @@ LogicalResult Importer::binary(const onnx::NodeProto &node, Location loc) {
   std::optional<Tensor> l = input(node, 0), r = input(node, 1);
   if (!l || !r)
     return error(loc) << "unknown operand";
+  FailureOr<Tensor> result =
+      binaryWith(node, loc, *l, *r, node.op_type() == "Add");
+  if (failed(result))
+    return failure();
+  define(node, *result);
+  return success();
+}
+
+FailureOr<Tensor> Importer::binaryWith(const onnx::NodeProto &node,
+                                       Location loc, const Tensor &lt,
+                                       const Tensor &rt, bool isAdd) {
+  const Tensor *l = &lt, *r = &rt;
   auto scalar = [&](const Tensor &t) {
     return product(typeOf(t.value).getShape()) == 1;
   };
@@ -569,12 +604,10 @@ LogicalResult Importer::binary(const onnx::NodeProto &node, Location loc) {
       return error(loc) << "shapes do not broadcast";
     shape[i] = std::max(a, c);
   }
-  Value result =
-      node.op_type() == "Add"
-          ? qnt::AddOp::create(b, loc, f32(shape), lv, rv).getResult()
-          : qnt::MulOp::create(b, loc, f32(shape), lv, rv).getResult();
-  define(node, Tensor{result, nhwc});
-  return success();
+  Value result = isAdd
+                     ? qnt::AddOp::create(b, loc, f32(shape), lv, rv).getResult()
+                     : qnt::MulOp::create(b, loc, f32(shape), lv, rv).getResult();
+  return Tensor{result, nhwc};
 }
 
 LogicalResult Importer::reshape(const onnx::NodeProto &node, Location loc,
@@ -605,7 +638,7 @@ LogicalResult Importer::reshape(const onnx::NodeProto &node, Location loc,
   if (product(shape) != total)
     return error(loc) << "cannot reshape " << total
                       << " elements";
-  Value result = qnt::ReshapeOp::create(b, loc, f32(shape), in);
+  Value result = qnt::ReshapeOp::create(b, loc, like(in, shape), in);
   define(node, Tensor{result, false});
   return success();
 }
@@ -615,6 +648,16 @@ LogicalResult Importer::importNode(const onnx::NodeProto &node) {
   const std::string &op = node.op_type();
   if (op == "Conv")
     return conv(node, loc);
+  if (op == "QuantizeLinear")
+    return quantizeLinear(node, loc);
+  if (op == "DequantizeLinear")
+    return dequantizeLinear(node, loc);
+  if (op == "QLinearConv" || op == "ConvInteger")
+    return qlinearConv(node, loc, op == "ConvInteger");
+  if (op == "QLinearMatMul" || op == "MatMulInteger")
+    return qlinearMatMul(node, loc, op == "MatMulInteger");
+  if (op == "QLinearAdd")
+    return qlinearAdd(node, loc);
   if (op == "MaxPool" || op == "AveragePool")
     return pool(node, loc, op == "MaxPool");
   if (op == "Gemm")
@@ -643,6 +686,9 @@ LogicalResult Importer::importNode(const onnx::NodeProto &node) {
     } else {
       // Opset >= 11: min and max are optional constant inputs.
       auto bound = [&](int i, double dflt) -> std::optional<double> {
+        // Opset 10 and older: attributes.
+        if (const auto *a = attr(node, i == 1 ? "min" : "max"))
+          return a->f();
         if (i >= node.input_size() || node.input(i).empty())
           return dflt;
         auto it = constants.find(node.input(i));
@@ -747,7 +793,8 @@ LogicalResult Importer::importNode(const onnx::NodeProto &node) {
     shape[mapped] = 0;
     for (Value v : operands)
       shape[mapped] += typeOf(v).getDimSize(mapped);
-    Value result = qnt::ConcatOp::create(b, loc, f32(shape), operands,
+    Value result = qnt::ConcatOp::create(b, loc, like(operands[0], shape),
+                                         operands,
                                          b.getI64IntegerAttr(mapped));
     define(node, Tensor{result, nhwc && rank == 4});
     return success();
@@ -866,11 +913,13 @@ OwningOpRef<ModuleOp> Importer::run(const onnx::ModelProto &model) {
     if (constants.count(in.name()))
       continue;
     const auto &tt = in.type().tensor_type();
+    bool isInteger = tt.elem_type() == onnx::TensorProto::UINT8 ||
+                     tt.elem_type() == onnx::TensorProto::INT8 ||
+                     tt.elem_type() == onnx::TensorProto::INT32;
     if (!in.type().has_tensor_type() ||
-        tt.elem_type() != onnx::TensorProto::FLOAT) {
+        (tt.elem_type() != onnx::TensorProto::FLOAT && !isInteger)) {
       emitError(fileLoc) << "input '" << in.name()
-                         << "' is not a float tensor (quantized and integer "
-                            "inputs are not supported yet)";
+                         << "' is not a float, uint8, int8 or int32 tensor";
       return nullptr;
     }
     std::vector<int64_t> shape;
@@ -890,7 +939,15 @@ OwningOpRef<ModuleOp> Importer::run(const onnx::ModelProto &model) {
         shape.push_back(d.dim_value());
       }
     }
-    argTypes.push_back(f32(shape));
+    if (isInteger) {
+      // Quantized data: its parameters come from the node that reads it.
+      Type type = integerInputType(graph, in, shape);
+      if (!type)
+        return nullptr;
+      argTypes.push_back(type);
+    } else {
+      argTypes.push_back(f32(shape));
+    }
     argNames.push_back(in.name());
   }
 
@@ -907,7 +964,10 @@ OwningOpRef<ModuleOp> Importer::run(const onnx::ModelProto &model) {
   // Nodes in order (ONNX graphs are topologically sorted); every
   // unsupported or malformed node is reported, then the import fails.
   for (const auto &node : graph.node()) {
-    if (!node.domain().empty() && node.domain() != "ai.onnx") {
+    // QLinearAdd is one of ONNX Runtime's quantized contrib operators.
+    bool contrib = node.domain() == "com.microsoft" &&
+                   node.op_type() == "QLinearAdd";
+    if (!node.domain().empty() && node.domain() != "ai.onnx" && !contrib) {
       current = &node;
       error(nodeLoc(node)) << "operator of domain '" << node.domain()
                            << "' is not supported";
@@ -968,12 +1028,12 @@ OwningOpRef<ModuleOp> Importer::run(const onnx::ModelProto &model) {
   fn.setFunctionType(b.getFunctionType(argTypes, resultTypes));
   for (auto [i, out] : llvm::enumerate(graph.output()))
     fn.setResultAttr(i, "qnt.name", b.getStringAttr(out.name()));
+  if (quantizedModel && failed(finishQuantizedModel(*module)))
+    return nullptr;
   if (failed(verify(*module)))
     return nullptr;
   return module;
 }
-
-} // namespace
 
 OwningOpRef<ModuleOp> qc::importOnnxBytes(StringRef bytes, StringRef name,
                                           MLIRContext *context,
@@ -997,7 +1057,9 @@ void qc::registerOnnxImport() {
       llvm::cl::desc("With --import-onnx: NAME=1x3x32x32 fixes the shape of an "
                      "input with dynamic dimensions (repeatable)"));
   TranslateToMLIRRegistration registration(
-      "import-onnx", "Import an ONNX model (opsets 11-17) as qnt graph ops",
+      "import-onnx",
+      "Import an ONNX model (opsets 10-17; float, QDQ or QLinear*) as qnt "
+      "graph ops",
       [](llvm::SourceMgr &sourceMgr,
          MLIRContext *context) -> OwningOpRef<Operation *> {
         OnnxImportOptions options;

@@ -21,9 +21,11 @@ struct OnnxImportOptions {
   std::map<std::string, std::vector<int64_t>> inputShapes;
 };
 
-/// Reads an ONNX model (the bytes of a .onnx file named `name`; opsets 11
-/// to 17) and returns a module with one
-/// function @main of qnt graph ops on float tensors. 4-D activations are
+/// Reads an ONNX model (the bytes of a .onnx file named `name`; opsets 10
+/// to 17) and returns a module with one function @main of qnt graph ops:
+/// on float tensors for a float model; quantized ops (after qnt-fuse-qdq,
+/// with qnt.rounding = "half_even") for QDQ and QLinear* models
+/// (docs/onnx-import.md). 4-D activations are
 /// NHWC inside the function; the function's arguments and results keep
 /// ONNX's NCHW. Every problem (unreadable file, unsupported opset, unknown
 /// dimensions, unsupported nodes: all of them listed) is reported as an

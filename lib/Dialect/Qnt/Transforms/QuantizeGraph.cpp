@@ -77,44 +77,6 @@ bool isLayer(Operation *op) {
   return isa<Conv2DOp, DepthwiseConv2DOp, FullyConnectedOp, MatMulOp>(op);
 }
 
-/// Integer constant of `type` (signless storage) holding `values`; large
-/// byte and int32 tensors go to resource blobs.
-Value createIntConstant(OpBuilder &b, Location loc, RankedTensorType type,
-                        ArrayRef<int64_t> values, StringRef hint) {
-  unsigned width = type.getElementType().getIntOrFloatBitWidth();
-  bool large = static_cast<int64_t>(values.size()) > kMaxInlineConstantElements;
-  TypedAttr attr;
-  if (large && width == 8) {
-    SmallVector<int8_t> bytes(values.begin(), values.end());
-    attr = cast<TypedAttr>(DenseI8ResourceElementsAttr::get(
-        type, hint,
-        HeapAsmResourceBlob::allocateAndCopyInferAlign<int8_t>(bytes)));
-  } else if (large && width == 32) {
-    SmallVector<int32_t> words(values.begin(), values.end());
-    attr = cast<TypedAttr>(DenseI32ResourceElementsAttr::get(
-        type, hint,
-        HeapAsmResourceBlob::allocateAndCopyInferAlign<int32_t>(words)));
-  } else {
-    SmallVector<APInt> ints;
-    ints.reserve(values.size());
-    for (int64_t v : values)
-      ints.push_back(APInt(width, static_cast<uint64_t>(v), /*isSigned=*/true));
-    attr = DenseElementsAttr::get(type, ints);
-  }
-  return arith::ConstantOp::create(b, loc, type, attr);
-}
-
-/// storage_cast(integer constant) of quantized type `qtype` with `shape`.
-Value createQuantizedConstant(OpBuilder &b, Location loc,
-                              ArrayRef<int64_t> shape, UniformType qtype,
-                              ArrayRef<int64_t> values, StringRef hint) {
-  auto storage = RankedTensorType::get(
-      shape, IntegerType::get(b.getContext(), qtype.getStorageWidth()));
-  Value bits = createIntConstant(b, loc, storage, values, hint);
-  return StorageCastOp::create(b, loc, RankedTensorType::get(shape, qtype),
-                               bits);
-}
-
 class GraphQuantizer {
 public:
   GraphQuantizer(func::FuncOp f, const Config &config)

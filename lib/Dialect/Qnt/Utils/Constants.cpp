@@ -12,6 +12,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "qc/Dialect/Qnt/Utils/Constants.h"
+#include "qc/Dialect/Qnt/IR/QntOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/AsmState.h"
@@ -150,3 +151,38 @@ Value createF32Constant(OpBuilder &builder, Location loc, RankedTensorType type,
 }
 
 } // namespace qc::qnt
+
+Value qc::qnt::createIntConstant(OpBuilder &b, Location loc, RankedTensorType type,
+                        ArrayRef<int64_t> values, StringRef hint) {
+  unsigned width = type.getElementType().getIntOrFloatBitWidth();
+  bool large = static_cast<int64_t>(values.size()) > kMaxInlineConstantElements;
+  TypedAttr attr;
+  if (large && width == 8) {
+    SmallVector<int8_t> bytes(values.begin(), values.end());
+    attr = cast<TypedAttr>(DenseI8ResourceElementsAttr::get(
+        type, hint,
+        HeapAsmResourceBlob::allocateAndCopyInferAlign<int8_t>(bytes)));
+  } else if (large && width == 32) {
+    SmallVector<int32_t> words(values.begin(), values.end());
+    attr = cast<TypedAttr>(DenseI32ResourceElementsAttr::get(
+        type, hint,
+        HeapAsmResourceBlob::allocateAndCopyInferAlign<int32_t>(words)));
+  } else {
+    SmallVector<APInt> ints;
+    ints.reserve(values.size());
+    for (int64_t v : values)
+      ints.push_back(APInt(width, static_cast<uint64_t>(v), /*isSigned=*/true));
+    attr = DenseElementsAttr::get(type, ints);
+  }
+  return arith::ConstantOp::create(b, loc, type, attr);
+}
+
+Value qc::qnt::createQuantizedConstant(OpBuilder &b, Location loc,
+                              ArrayRef<int64_t> shape, UniformType qtype,
+                              ArrayRef<int64_t> values, StringRef hint) {
+  auto storage = RankedTensorType::get(
+      shape, IntegerType::get(b.getContext(), qtype.getStorageWidth()));
+  Value bits = createIntConstant(b, loc, storage, values, hint);
+  return qnt::StorageCastOp::create(b, loc, RankedTensorType::get(shape, qtype),
+                               bits);
+}

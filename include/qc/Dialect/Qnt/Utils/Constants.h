@@ -15,6 +15,8 @@
 #ifndef QC_DIALECT_QNT_UTILS_CONSTANTS_H
 #define QC_DIALECT_QNT_UTILS_CONSTANTS_H
 
+#include "qc/Dialect/Qnt/IR/QntTypes.h"
+
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributeInterfaces.h"
 #include "mlir/IR/BuiltinTypes.h"
@@ -74,6 +76,22 @@ createF32Constant(mlir::OpBuilder &builder, mlir::Location loc,
                   mlir::RankedTensorType type, llvm::ArrayRef<float> values,
                   llvm::StringRef nameHint = "qnt_constant",
                   int64_t maxInlineElements = kMaxInlineConstantElements);
+
+/// Integer constant of `type` (signless storage) holding `values`; large
+/// byte and int32 tensors go to resource blobs named after `hint`.
+mlir::Value createIntConstant(mlir::OpBuilder &b, mlir::Location loc,
+                              mlir::RankedTensorType type,
+                              llvm::ArrayRef<int64_t> values,
+                              llvm::StringRef hint);
+
+/// qnt.storage_cast of an integer constant (createIntConstant) to the
+/// quantized type `qtype` with `shape`: how quantized weights, biases and
+/// constants appear in the IR.
+mlir::Value createQuantizedConstant(mlir::OpBuilder &b, mlir::Location loc,
+                                    llvm::ArrayRef<int64_t> shape,
+                                    UniformType qtype,
+                                    llvm::ArrayRef<int64_t> values,
+                                    llvm::StringRef hint);
 
 } // namespace qc::qnt
 
