@@ -419,15 +419,14 @@ LogicalResult runQuantize(Exec &e, QuantizeOp op) {
   bool halfEven = e.rounding() == rt::Rounding::HalfEven;
   forEachWithParam(type, input.shape(), [&](int64_t i, int64_t p) {
     out.data<int32_t>()[i] =
-        halfEven ? rt::quantizeValueHalfEven(
-                       static_cast<float>(input.getAsDouble(i)),
-                       static_cast<float>(type.getScale(p)),
-                       type.getZeroPoint(p), type.getStorageMin(),
-                       type.getStorageMax())
-                 : rt::quantizeValue(input.getAsDouble(i), type.getScale(p),
-                                     type.getZeroPoint(p),
-                                     type.getStorageMin(),
-                                     type.getStorageMax());
+        halfEven
+            ? rt::quantizeValueHalfEven(
+                  static_cast<float>(input.getAsDouble(i)),
+                  static_cast<float>(type.getScale(p)), type.getZeroPoint(p),
+                  type.getStorageMin(), type.getStorageMax())
+            : rt::quantizeValue(input.getAsDouble(i), type.getScale(p),
+                                type.getZeroPoint(p), type.getStorageMin(),
+                                type.getStorageMax());
   });
   return success();
 }

@@ -161,8 +161,7 @@ template <typename T> static const T &pick(const std::vector<T> &v, int64_t c) {
 static int32_t applyStage(const OutputStage &stage, int64_t c, int32_t v) {
   const Multiplier &m = pick(stage.multipliers, c);
   if (stage.rounding == Rounding::Gemmlowp)
-    return qc_requantize(v, m.m0, m.shift, stage.zeroPoint, stage.lo,
-                         stage.hi);
+    return qc_requantize(v, m.m0, m.shift, stage.zeroPoint, stage.lo, stage.hi);
   int64_t r = static_cast<int64_t>(stage.zeroPoint) +
               q::applyFixedPointMul(v, m.m0, m.shift, stage.rounding);
   // max first, then min, as qc_requantize does.

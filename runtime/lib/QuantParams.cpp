@@ -262,8 +262,7 @@ int32_t qc::rt::quantizeValueHalfEven(float real, float scale, int64_t zp,
   // A float32 quotient; std::nearbyint rounds ties to even in the default
   // rounding mode, which nothing in the runtime changes.
   float v = real / scale;
-  return offsetAndClamp(static_cast<double>(std::nearbyint(v)), zp, qmin,
-                        qmax);
+  return offsetAndClamp(static_cast<double>(std::nearbyint(v)), zp, qmin, qmax);
 }
 
 double qc::rt::dequantizeValue(int64_t q, double scale, int64_t zp) {

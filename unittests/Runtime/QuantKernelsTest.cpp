@@ -294,8 +294,8 @@ TEST(QuantKernels, OutputStageHalfEvenMatchesExactProduct) {
       __int128 r = 2 * rem > d || (2 * rem == d && (fl & 1)) ? fl + 1 : fl;
       int64_t expected =
           std::clamp<int64_t>(static_cast<int64_t>(r) + 3, -100000, 100000);
-      ASSERT_EQ(values(out)[j], expected) << "x=" << xs[j] << " m0=" << m.m0
-                                          << " shift=" << m.shift;
+      ASSERT_EQ(values(out)[j], expected)
+          << "x=" << xs[j] << " m0=" << m.m0 << " shift=" << m.shift;
     }
   }
 }

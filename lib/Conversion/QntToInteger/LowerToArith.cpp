@@ -172,8 +172,9 @@ struct LowerQuantize : OpRewritePattern<QuantizeOp> {
             Type f32 = nb.getF32Type();
             Value r = convertFloat(nb, nl, args[0], f32);
             Value s32 = arith::TruncFOp::create(nb, nl, f32, s);
-            t = arith::ExtFOp::create(nb, nl, nb.getF64Type(),
-                                      arith::DivFOp::create(nb, nl, r, s32).getResult());
+            t = arith::ExtFOp::create(
+                nb, nl, nb.getF64Type(),
+                arith::DivFOp::create(nb, nl, r, s32).getResult());
           } else {
             Value r = arith::ExtFOp::create(nb, nl, nb.getF64Type(), args[0]);
             t = arith::DivFOp::create(nb, nl, r, s);
@@ -199,8 +200,8 @@ struct LowerQuantize : OpRewritePattern<QuantizeOp> {
             Value above = arith::CmpFOp::create(
                 nb, nl, arith::CmpFPredicate::OGT, frac, constF64(nb, nl, 0.5));
             Value odd = arith::TruncIOp::create(nb, nl, nb.getI1Type(), whole);
-            up = arith::OrIOp::create(
-                nb, nl, above, arith::AndIOp::create(nb, nl, up, odd));
+            up = arith::OrIOp::create(nb, nl, above,
+                                      arith::AndIOp::create(nb, nl, up, odd));
           }
           Value rounded = e.add(whole, e.zext(up));
           rounded = e.select(negative, e.sub(e.c(0), rounded), rounded);

@@ -1,4 +1,5 @@
-//===- Importer.h - The ONNX importer's state (internal) ----------*- C++ -*-===//
+//===- Importer.h - The ONNX importer's state (internal) ----------*- C++
+//-*-===//
 //
 // Part of the quant project.
 //
@@ -51,10 +52,10 @@ struct QuantSpec {
 /// so that weights can be re-laid out at import time.
 struct ConstantData {
   std::vector<int64_t> shape;
-  std::vector<float> floats;   // float tensors
-  std::vector<int64_t> ints;   // integer tensors (shapes, axes, weights)
+  std::vector<float> floats; // float tensors
+  std::vector<int64_t> ints; // integer tensors (shapes, axes, weights)
   bool isFloat = false;
-  int32_t dtype = 0;           // onnx::TensorProto data type
+  int32_t dtype = 0; // onnx::TensorProto data type
   /// Set by DequantizeLinear of an integer constant: `ints` are the stored
   /// values, `floats` their dequantized reals (isFloat is true, so float
   /// consumers work unchanged), and layers keep the integers exactly.
@@ -157,8 +158,7 @@ private:
   /// Conv on `x` with constant weights `w` (ONNX OIHW) and `bias` (may be
   /// null); returns the float NHWC result.
   FailureOr<Value> convWith(const onnx::NodeProto &node, Location loc,
-                            const Tensor &x, const ConstantData &w,
-                            Value bias);
+                            const Tensor &x, const ConstantData &w, Value bias);
   /// MatMul of `a` with a constant `bConst` or a value `bValue`.
   FailureOr<Tensor> matmulWith(const onnx::NodeProto &node, Location loc,
                                const Tensor &a, const ConstantData *bConst,

@@ -40,29 +40,33 @@ using namespace qc::onnx_import;
 
 // --- attributes ----------------------------------------------------------
 
-const onnx::AttributeProto *qc::onnx_import::attr(const onnx::NodeProto &node, StringRef name) {
+const onnx::AttributeProto *qc::onnx_import::attr(const onnx::NodeProto &node,
+                                                  StringRef name) {
   for (const auto &a : node.attribute())
     if (a.name() == name)
       return &a;
   return nullptr;
 }
-int64_t qc::onnx_import::intAttr(const onnx::NodeProto &node, StringRef name, int64_t dflt) {
+int64_t qc::onnx_import::intAttr(const onnx::NodeProto &node, StringRef name,
+                                 int64_t dflt) {
   const auto *a = attr(node, name);
   return a ? a->i() : dflt;
 }
-float qc::onnx_import::floatAttr(const onnx::NodeProto &node, StringRef name, float dflt) {
+float qc::onnx_import::floatAttr(const onnx::NodeProto &node, StringRef name,
+                                 float dflt) {
   const auto *a = attr(node, name);
   return a ? a->f() : dflt;
 }
-std::vector<int64_t> qc::onnx_import::intsAttr(const onnx::NodeProto &node, StringRef name,
-                              std::vector<int64_t> dflt) {
+std::vector<int64_t> qc::onnx_import::intsAttr(const onnx::NodeProto &node,
+                                               StringRef name,
+                                               std::vector<int64_t> dflt) {
   const auto *a = attr(node, name);
   if (!a)
     return dflt;
   return std::vector<int64_t>(a->ints().begin(), a->ints().end());
 }
-std::string qc::onnx_import::stringAttr(const onnx::NodeProto &node, StringRef name,
-                       std::string dflt) {
+std::string qc::onnx_import::stringAttr(const onnx::NodeProto &node,
+                                        StringRef name, std::string dflt) {
   const auto *a = attr(node, name);
   return a ? a->s() : dflt;
 }
@@ -131,10 +135,9 @@ bool Importer::readTensor(const onnx::TensorProto &t, ConstantData &out,
       if (static_cast<int64_t>(raw.size()) != n)
         break;
       for (char c : raw)
-        out.ints.push_back(isSigned ? static_cast<int64_t>(
-                                          static_cast<int8_t>(c))
-                                    : static_cast<int64_t>(
-                                          static_cast<uint8_t>(c)));
+        out.ints.push_back(isSigned
+                               ? static_cast<int64_t>(static_cast<int8_t>(c))
+                               : static_cast<int64_t>(static_cast<uint8_t>(c)));
     } else {
       out.ints.assign(t.int32_data().begin(), t.int32_data().end());
     }
@@ -205,15 +208,14 @@ Value Importer::permute(Value v, ArrayRef<int64_t> perm, Location loc) {
             q.getStorageType(), q.getStorageMin(), q.getStorageMax(),
             q.getExpressedType(), static_cast<int32_t>(i), 0,
             q.getScales().asArrayRef(), q.getZeroPoints().asArrayRef());
-  return qnt::TransposeOp::create(b, loc, RankedTensorType::get(shape, elem),
-                                  v, b.getDenseI64ArrayAttr(perm));
+  return qnt::TransposeOp::create(b, loc, RankedTensorType::get(shape, elem), v,
+                                  b.getDenseI64ArrayAttr(perm));
 }
 
 FailureOr<Value> Importer::weights(const ConstantData &w,
                                    ArrayRef<int64_t> shape,
                                    ArrayRef<int64_t> src, int64_t onnxAxis,
-                                   int64_t axis, StringRef hint,
-                                   Location loc) {
+                                   int64_t axis, StringRef hint, Location loc) {
   if (!w.quant) {
     std::vector<float> data(src.size());
     for (size_t i = 0; i < src.size(); ++i)
@@ -283,8 +285,8 @@ spatialPadding(const onnx::NodeProto &node, int64_t h, int64_t w,
   return out;
 }
 
-static int64_t windowOut(int64_t in, int64_t lo, int64_t hi, int64_t k, int64_t s,
-                  int64_t d, bool ceil = false) {
+static int64_t windowOut(int64_t in, int64_t lo, int64_t hi, int64_t k,
+                         int64_t s, int64_t d, bool ceil = false) {
   int64_t span = in + lo + hi - d * (k - 1) - 1;
   return (ceil ? (span + s - 1) / s : span / s) + 1;
 }
@@ -327,9 +329,10 @@ FailureOr<Value> Importer::convWith(const onnx::NodeProto &node, Location loc,
   auto pad = spatialPadding(node, h, wd, {kh, kw}, strides, dilations);
   if (!pad || strides.size() != 2 || dilations.size() != 2 ||
       cg * groups != c || o % groups != 0)
-    return error(loc) << "inconsistent shapes or attributes (weights "
-                      << o << "x" << cg << "x" << kh << "x" << kw
-                      << ", input channels " << c << ", group " << groups << ")";
+    return error(loc) << "inconsistent shapes or attributes (weights " << o
+                      << "x" << cg << "x" << kh << "x" << kw
+                      << ", input channels " << c << ", group " << groups
+                      << ")";
   int64_t oh = windowOut(h, (*pad)[0], (*pad)[1], kh, strides[0], dilations[0]);
   int64_t ow = windowOut(wd, (*pad)[2], (*pad)[3], kw, strides[1], dilations[1]);
   auto outType = f32({n, oh, ow, o});
@@ -348,10 +351,10 @@ FailureOr<Value> Importer::convWith(const onnx::NodeProto &node, Location loc,
         weights(w, {1, kh, kw, o}, src, /*onnxAxis=*/0, /*axis=*/3, hint, loc);
     if (failed(weightValue))
       return failure();
-    return qnt::DepthwiseConv2DOp::create(
-               b, loc, outType, in, *weightValue, bias,
-               b.getDenseI64ArrayAttr(strides),
-               b.getDenseI64ArrayAttr(dilations), b.getDenseI64ArrayAttr(*pad))
+    return qnt::DepthwiseConv2DOp::create(b, loc, outType, in, *weightValue,
+                                          bias, b.getDenseI64ArrayAttr(strides),
+                                          b.getDenseI64ArrayAttr(dilations),
+                                          b.getDenseI64ArrayAttr(*pad))
         .getResult();
   }
   // OIHW -> OHWI.
@@ -443,8 +446,8 @@ LogicalResult Importer::gemm(const onnx::NodeProto &node, Location loc) {
     for (int64_t i = 0; i < k; ++i)
       src[o * k + i] = transB ? o * k + i : i * n + o;
   // B's output channels are its axis 0 with transB, else axis 1.
-  FailureOr<Value> weightValue = weights(scaled, {n, k}, src, transB ? 0 : 1,
-                                         0, node.input(1), loc);
+  FailureOr<Value> weightValue =
+      weights(scaled, {n, k}, src, transB ? 0 : 1, 0, node.input(1), loc);
   if (failed(weightValue))
     return failure();
   Value bias;
@@ -508,9 +511,8 @@ FailureOr<Tensor> Importer::matmulWith(const onnx::NodeProto &node,
     for (int64_t o = 0; o < n; ++o)
       for (int64_t i = 0; i < k; ++i)
         src[o * k + i] = i * n + o;
-    FailureOr<Value> weightValue =
-        weights(*bConst, {n, k}, src, /*onnxAxis=*/1, /*axis=*/0,
-                node.input(1), loc);
+    FailureOr<Value> weightValue = weights(*bConst, {n, k}, src, /*onnxAxis=*/1,
+                                           /*axis=*/0, node.input(1), loc);
     if (failed(weightValue))
       return failure();
     return Tensor{qnt::FullyConnectedOp::create(b, loc, f32({lhsShape[0], n}),
@@ -604,9 +606,9 @@ FailureOr<Tensor> Importer::binaryWith(const onnx::NodeProto &node,
       return error(loc) << "shapes do not broadcast";
     shape[i] = std::max(a, c);
   }
-  Value result = isAdd
-                     ? qnt::AddOp::create(b, loc, f32(shape), lv, rv).getResult()
-                     : qnt::MulOp::create(b, loc, f32(shape), lv, rv).getResult();
+  Value result =
+      isAdd ? qnt::AddOp::create(b, loc, f32(shape), lv, rv).getResult()
+            : qnt::MulOp::create(b, loc, f32(shape), lv, rv).getResult();
   return Tensor{result, nhwc};
 }
 
@@ -794,8 +796,7 @@ LogicalResult Importer::importNode(const onnx::NodeProto &node) {
     for (Value v : operands)
       shape[mapped] += typeOf(v).getDimSize(mapped);
     Value result = qnt::ConcatOp::create(b, loc, like(operands[0], shape),
-                                         operands,
-                                         b.getI64IntegerAttr(mapped));
+                                         operands, b.getI64IntegerAttr(mapped));
     define(node, Tensor{result, nhwc && rank == 4});
     return success();
   }
@@ -965,8 +966,8 @@ OwningOpRef<ModuleOp> Importer::run(const onnx::ModelProto &model) {
   // unsupported or malformed node is reported, then the import fails.
   for (const auto &node : graph.node()) {
     // QLinearAdd is one of ONNX Runtime's quantized contrib operators.
-    bool contrib = node.domain() == "com.microsoft" &&
-                   node.op_type() == "QLinearAdd";
+    bool contrib =
+        node.domain() == "com.microsoft" && node.op_type() == "QLinearAdd";
     if (!node.domain().empty() && node.domain() != "ai.onnx" && !contrib) {
       current = &node;
       error(nodeLoc(node)) << "operator of domain '" << node.domain()

@@ -164,8 +164,8 @@ std::optional<QuantSpec> Importer::specOf(const onnx::NodeProto &node,
   // Per axis: Quantize/DequantizeLinear say which axis (default 1); a
   // QLinearConv or ConvInteger weight is per output channel (axis 0), a
   // QLinearMatMul or MatMulInteger right-hand side per column.
-  bool isWeight = dataIdx == (op == "ConvInteger" || op == "MatMulInteger" ? 1
-                                                                           : 3);
+  bool isWeight =
+      dataIdx == (op == "ConvInteger" || op == "MatMulInteger" ? 1 : 3);
   if (op == "QuantizeLinear" || op == "DequantizeLinear")
     spec.axis = intAttr(node, "axis", 1);
   else if (isWeight && (op == "QLinearConv" || op == "ConvInteger"))
@@ -228,7 +228,8 @@ Type Importer::integerInputType(const onnx::GraphProto &graph,
       current = nullptr;
       if (!spec)
         return nullptr;
-      return RankedTensorType::get(shape, uniformOf(*spec, shape.size(), false));
+      return RankedTensorType::get(shape,
+                                   uniformOf(*spec, shape.size(), false));
     }
   emitError(fileLoc) << "input '" << in.name()
                      << "' holds integers, but no DequantizeLinear, QLinear* "
@@ -237,8 +238,8 @@ Type Importer::integerInputType(const onnx::GraphProto &graph,
   return nullptr;
 }
 
-std::optional<Tensor> Importer::dequantized(const onnx::NodeProto &node,
-                                            int i, const QuantSpec &spec,
+std::optional<Tensor> Importer::dequantized(const onnx::NodeProto &node, int i,
+                                            const QuantSpec &spec,
                                             Location loc) {
   std::optional<Tensor> t = input(node, i);
   if (!t) {
@@ -258,16 +259,15 @@ std::optional<Tensor> Importer::dequantized(const onnx::NodeProto &node,
     diag << ", but the node reads it as " << want;
     return std::nullopt;
   }
-  Value dq = qnt::DequantizeOp::create(
-      b, loc, f32(type.getShape()), t->value);
+  Value dq = qnt::DequantizeOp::create(b, loc, f32(type.getShape()), t->value);
   return Tensor{dq, t->nhwc};
 }
 
 std::optional<ConstantData>
 Importer::quantizedConstant(const onnx::NodeProto &node, int i,
                             const QuantSpec &spec, Location loc) {
-  auto it = i < node.input_size() ? constants.find(node.input(i))
-                                  : constants.end();
+  auto it =
+      i < node.input_size() ? constants.find(node.input(i)) : constants.end();
   if (it == constants.end() || it->second.isFloat) {
     error(loc) << "input " << i << " ('"
                << (i < node.input_size() ? node.input(i) : "")
@@ -353,8 +353,8 @@ LogicalResult Importer::quantizeLinear(const onnx::NodeProto &node,
     for (size_t e = 0; e < x.floats.size(); ++e) {
       int64_t c = channelOf(e, x.shape, spec->axis);
       q.ints.push_back(rt::quantizeValueHalfEven(
-          x.floats[e], static_cast<float>(spec->scales[c]),
-          spec->zeroPoints[c], qnt::UniformType::getStorageTypeMin(spec->storage),
+          x.floats[e], static_cast<float>(spec->scales[c]), spec->zeroPoints[c],
+          qnt::UniformType::getStorageTypeMin(spec->storage),
           qnt::UniformType::getStorageTypeMax(spec->storage)));
     }
     constants[node.output(0)] = std::move(q);
@@ -391,8 +391,8 @@ LogicalResult Importer::dequantizeLinear(const onnx::NodeProto &node,
   std::optional<Tensor> x = input(node, 0);
   if (!x)
     return error(loc) << "unknown input";
-  std::optional<QuantSpec> spec = specOf(node, 0, dtypeOf(node, 0),
-                                         typeOf(x->value).getRank(), loc);
+  std::optional<QuantSpec> spec =
+      specOf(node, 0, dtypeOf(node, 0), typeOf(x->value).getRank(), loc);
   if (!spec)
     return failure();
   std::optional<Tensor> dq = dequantized(node, 0, *spec, loc);
@@ -433,17 +433,16 @@ LogicalResult Importer::qlinearConv(const onnx::NodeProto &node, Location loc,
   FailureOr<Value> y = convWith(node, loc, *x, *w, bias);
   if (failed(y))
     return failure();
-  std::optional<QuantSpec> ys =
-      integerOnly ? accumulatorSpec(b.getContext())
-                  : specOf(node, -1, 0, 4, loc);
+  std::optional<QuantSpec> ys = integerOnly ? accumulatorSpec(b.getContext())
+                                            : specOf(node, -1, 0, 4, loc);
   if (!ys)
     return failure();
   define(node, Tensor{quantizeTo(*y, *ys, true, loc), true});
   return success();
 }
 
-LogicalResult Importer::qlinearMatMul(const onnx::NodeProto &node,
-                                      Location loc, bool integerOnly) {
+LogicalResult Importer::qlinearMatMul(const onnx::NodeProto &node, Location loc,
+                                      bool integerOnly) {
   quantizedModel = true;
   int bIdx = integerOnly ? 1 : 3;
   std::optional<Tensor> a0 = input(node, 0);
@@ -453,8 +452,8 @@ LogicalResult Importer::qlinearMatMul(const onnx::NodeProto &node,
   std::optional<Tensor> b0 = bConstant ? std::nullopt : input(node, bIdx);
   if (!a0 || (!bConstant && !b0))
     return error(loc) << "unknown input";
-  int64_t bRank = bConstant ? bIt->second.shape.size()
-                            : typeOf(b0->value).getRank();
+  int64_t bRank =
+      bConstant ? bIt->second.shape.size() : typeOf(b0->value).getRank();
   std::optional<QuantSpec> as =
       specOf(node, 0, dtypeOf(node, 0), typeOf(a0->value).getRank(), loc);
   std::optional<QuantSpec> bs =
@@ -487,8 +486,7 @@ LogicalResult Importer::qlinearMatMul(const onnx::NodeProto &node,
   return success();
 }
 
-LogicalResult Importer::qlinearAdd(const onnx::NodeProto &node,
-                                   Location loc) {
+LogicalResult Importer::qlinearAdd(const onnx::NodeProto &node, Location loc) {
   quantizedModel = true;
   std::optional<Tensor> l0 = input(node, 0), r0 = input(node, 3);
   if (!l0 || !r0)

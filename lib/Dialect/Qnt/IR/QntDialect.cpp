@@ -33,7 +33,8 @@ LogicalResult QntDialect::verifyOperationAttribute(Operation *op,
   if (!isa<ModuleOp>(op))
     return op->emitError("'qnt.rounding' belongs on a builtin.module");
   auto name = dyn_cast<StringAttr>(attr.getValue());
-  if (!name || (name.getValue() != "gemmlowp" && name.getValue() != "half_even"))
+  if (!name ||
+      (name.getValue() != "gemmlowp" && name.getValue() != "half_even"))
     return op->emitError("'qnt.rounding' must be \"gemmlowp\" or "
                          "\"half_even\", got ")
            << attr.getValue();

@@ -1,4 +1,5 @@
-//===- FuseQdq.cpp - QuantizeLinear/DequantizeLinear pairs to quantized ops ===//
+//===- FuseQdq.cpp - QuantizeLinear/DequantizeLinear pairs to quantized ops
+//===//
 //
 // Part of the quant project.
 //
@@ -86,11 +87,10 @@ UniformType movedElementType(Operation *op, UniformType in) {
     ArrayRef<int64_t> perm = transpose.getPermutation();
     for (size_t i = 0; i < perm.size(); ++i)
       if (perm[i] == in.getAxis())
-        return UniformType::get(in.getStorageType(), in.getStorageMin(),
-                                in.getStorageMax(), in.getExpressedType(),
-                                static_cast<int32_t>(i), 0,
-                                in.getScales().asArrayRef(),
-                                in.getZeroPoints().asArrayRef());
+        return UniformType::get(
+            in.getStorageType(), in.getStorageMin(), in.getStorageMax(),
+            in.getExpressedType(), static_cast<int32_t>(i), 0,
+            in.getScales().asArrayRef(), in.getZeroPoints().asArrayRef());
     return nullptr;
   }
   if (isa<MaxPool2DOp, ReluOp>(op))
@@ -143,8 +143,8 @@ struct SinkDequantize : RewritePattern {
     Operation *moved = cloneRetyped(rewriter, op, quantized, resultType);
     if (!moved)
       return failure();
-    rewriter.replaceOpWithNewOp<DequantizeOp>(
-        op, op->getResult(0).getType(), moved->getResult(0));
+    rewriter.replaceOpWithNewOp<DequantizeOp>(op, op->getResult(0).getType(),
+                                              moved->getResult(0));
     return success();
   }
 };
@@ -174,8 +174,8 @@ struct FuseIntoQuantized : OpRewritePattern<QuantizeOp> {
     Operation *fused = cloneRetyped(rewriter, op, operands, target);
     if (!fused)
       return failure();
-    for (Operation *user : llvm::make_early_inc_range(
-             op->getResult(0).getUsers()))
+    for (Operation *user :
+         llvm::make_early_inc_range(op->getResult(0).getUsers()))
       rewriter.replaceOp(user, fused->getResult(0));
     rewriter.eraseOp(op);
     return success();

@@ -462,8 +462,7 @@ struct QntQuantize
     std::optional<rt::Rounding> modelRounding = parseModelRounding(rounding);
     if (!modelRounding) {
       getOperation().emitError()
-          << "rounding must be gemmlowp or half_even, got '" << rounding
-          << "'";
+          << "rounding must be gemmlowp or half_even, got '" << rounding << "'";
       return signalPassFailure();
     }
     for (auto f : getOperation().getOps<func::FuncOp>())

@@ -152,8 +152,9 @@ Value createF32Constant(OpBuilder &builder, Location loc, RankedTensorType type,
 
 } // namespace qc::qnt
 
-Value qc::qnt::createIntConstant(OpBuilder &b, Location loc, RankedTensorType type,
-                        ArrayRef<int64_t> values, StringRef hint) {
+Value qc::qnt::createIntConstant(OpBuilder &b, Location loc,
+                                 RankedTensorType type,
+                                 ArrayRef<int64_t> values, StringRef hint) {
   unsigned width = type.getElementType().getIntOrFloatBitWidth();
   bool large = static_cast<int64_t>(values.size()) > kMaxInlineConstantElements;
   TypedAttr attr;
@@ -178,11 +179,13 @@ Value qc::qnt::createIntConstant(OpBuilder &b, Location loc, RankedTensorType ty
 }
 
 Value qc::qnt::createQuantizedConstant(OpBuilder &b, Location loc,
-                              ArrayRef<int64_t> shape, UniformType qtype,
-                              ArrayRef<int64_t> values, StringRef hint) {
+                                       ArrayRef<int64_t> shape,
+                                       UniformType qtype,
+                                       ArrayRef<int64_t> values,
+                                       StringRef hint) {
   auto storage = RankedTensorType::get(
       shape, IntegerType::get(b.getContext(), qtype.getStorageWidth()));
   Value bits = createIntConstant(b, loc, storage, values, hint);
   return qnt::StorageCastOp::create(b, loc, RankedTensorType::get(shape, qtype),
-                               bits);
+                                    bits);
 }

@@ -48,9 +48,9 @@ void qc::setModelRounding(ModuleOp module, rt::Rounding rounding) {
     module->removeAttr(kRoundingAttrName);
     return;
   }
-  module->setAttr(kRoundingAttrName,
-                  StringAttr::get(module.getContext(),
-                                  modelRoundingName(rounding)));
+  module->setAttr(
+      kRoundingAttrName,
+      StringAttr::get(module.getContext(), modelRoundingName(rounding)));
 }
 
 qc::qnt::RoundingMode qc::toRoundingMode(rt::Rounding rounding) {

@@ -56,8 +56,8 @@ double dequantizeValue(int64_t q, double scale, int64_t zp);
 /// qmax): ONNX QuantizeLinear, the quantize of models whose rounding is
 /// half_even (the division is a float32 one, as ONNX's reference and ONNX
 /// Runtime compute it; a double division rounds a different set of ties).
-int32_t quantizeValueHalfEven(float real, float scale, int64_t zp,
-                              int64_t qmin, int64_t qmax);
+int32_t quantizeValueHalfEven(float real, float scale, int64_t zp, int64_t qmin,
+                              int64_t qmax);
 
 /// Rounding of a rescale by M = M0 * 2^(shift - 31):
 /// - Gemmlowp: TFLite's MultiplyByQuantizedMultiplier, a doubling high

@@ -1,4 +1,5 @@
-//===- ModelRounding.h - The rounding a model asks for ------------*- C++ -*-===//
+//===- ModelRounding.h - The rounding a model asks for ------------*- C++
+//-*-===//
 //
 // Part of the quant project.
 //
