@@ -158,8 +158,8 @@ template <typename T> static const T &pick(const std::vector<T> &v, int64_t c) {
 
 /// The output stage: clamp(zp + MultiplyByQuantizedMultiplier(v, M[c])),
 /// the multiply rounded as the stage says.
-static int32_t applyStage(const OutputStage &stage, int64_t c, int32_t v) {
-  const Multiplier &m = pick(stage.multipliers, c);
+static int32_t applyMultiplier(const OutputStage &stage, const Multiplier &m,
+                               int32_t v) {
   if (stage.rounding == Rounding::Gemmlowp)
     return qc_requantize(v, m.m0, m.shift, stage.zeroPoint, stage.lo, stage.hi);
   int64_t r = static_cast<int64_t>(stage.zeroPoint) +
@@ -167,6 +167,10 @@ static int32_t applyStage(const OutputStage &stage, int64_t c, int32_t v) {
   // max first, then min, as qc_requantize does.
   return static_cast<int32_t>(
       std::min<int64_t>(std::max<int64_t>(r, stage.lo), stage.hi));
+}
+
+static int32_t applyStage(const OutputStage &stage, int64_t c, int32_t v) {
+  return applyMultiplier(stage, pick(stage.multipliers, c), v);
 }
 
 /// x - zp saturated to int32 (exact for any storage of at most 31 bits).
@@ -348,9 +352,15 @@ static bool checkPoolWindows(const Tensor &input, const PoolAttrs &a,
 }
 
 /// Max or rounded average of (x - Zx) over one pooling window.
+/// The output of one pooling window, through the output stage:
+/// - max: the stage on max(x) - Z_x;
+/// - average, gemmlowp (TFLite): the stage on round_half_away(sum / count),
+///   two roundings;
+/// - average, half_even (ONNX: the float mean, quantized): one rounding of
+///   sum * M / count with poolMultiplier's M / count, ties to even.
 static int32_t poolWindow(const Tensor &input, int32_t zx, const PoolAttrs &a,
-                          bool isMax, int64_t n, int64_t oy, int64_t ox,
-                          int64_t c) {
+                          const OutputStage &stage, bool isMax, int64_t n,
+                          int64_t oy, int64_t ox, int64_t c) {
   int64_t h = input.dim(1), w = input.dim(2), ch = input.dim(3);
   const int32_t *x = input.data<int32_t>();
   int32_t best = INT32_MIN;
@@ -371,10 +381,13 @@ static int32_t poolWindow(const Tensor &input, int32_t zx, const PoolAttrs &a,
     }
   }
   if (isMax)
-    return offsetOf(best, zx);
+    return applyStage(stage, c, offsetOf(best, zx));
   if (a.countIncludePad)
     count = a.kernelH * a.kernelW;
-  return sat32(roundHalfAwayDiv(sum, count));
+  if (stage.rounding == Rounding::HalfEven)
+    return applyMultiplier(
+        stage, poolMultiplier(pick(stage.multipliers, c), count), sat32(sum));
+  return applyStage(stage, c, sat32(roundHalfAwayDiv(sum, count)));
 }
 
 static bool runPool(const Tensor &input, int32_t inputZp,
@@ -395,8 +408,7 @@ static bool runPool(const Tensor &input, int32_t inputZp,
     for (int64_t oy = 0; oy < outH; ++oy)
       for (int64_t ox = 0; ox < outW; ++ox)
         for (int64_t c = 0; c < ch; ++c)
-          *y++ = applyStage(
-              stage, c, poolWindow(input, inputZp, attrs, isMax, n, oy, ox, c));
+          *y++ = poolWindow(input, inputZp, attrs, stage, isMax, n, oy, ox, c);
   out = std::move(result);
   return true;
 }

@@ -257,6 +257,12 @@ int32_t qc::rt::quantizeValue(double real, double scale, int64_t zp,
   return offsetAndClamp(std::round(real / scale), zp, qmin, qmax);
 }
 
+Multiplier qc::rt::poolMultiplier(const Multiplier &m, int64_t count) {
+  return quantizeMultiplier(
+      std::ldexp(static_cast<double>(m.m0), m.shift - 31) /
+      static_cast<double>(std::max<int64_t>(count, 1)));
+}
+
 int32_t qc::rt::quantizeValueHalfEven(float real, float scale, int64_t zp,
                                       int64_t qmin, int64_t qmax) {
   // A float32 quotient; std::nearbyint rounds ties to even in the default

@@ -437,12 +437,18 @@ TEST(QuantKernels, MulHandComputed) {
   EXPECT_EQ(values(out), (std::vector<int32_t>{1, -2, -1}));
 }
 
+/// A 1 x k window moving k along W.
+PoolAttrs rowWindow(int64_t k) {
+  PoolAttrs a;
+  a.kernelW = k;
+  a.strideW = k;
+  return a;
+}
+
 TEST(QuantKernels, AvgPoolRoundsHalfAwayFromZero) {
   Tensor out;
   std::string error;
-  PoolAttrs a;
-  a.kernelW = 2;
-  a.strideW = 2;
+  PoolAttrs a = rowWindow(2);
   // [1 2] -> 1.5 -> 2, [-1 -2] -> -1.5 -> -2.
   Tensor x = make({1, 1, 4, 1}, {1, 2, -1, -2});
   ASSERT_TRUE(q::avgPool2d(x, 0, a, identity(), out, error)) << error;
@@ -461,6 +467,67 @@ TEST(QuantKernels, AvgPoolRoundsHalfAwayFromZero) {
   p.countIncludePad = true;
   ASSERT_TRUE(q::avgPool2d(y, 0, p, identity(), out, error));
   EXPECT_EQ(values(out), (std::vector<int32_t>{2, 2}));
+}
+
+TEST(QuantKernels, AvgPoolHalfEvenRoundsOnce) {
+  Tensor out;
+  std::string error;
+  PoolAttrs a = rowWindow(2);
+  OutputStage even = identity();
+  even.rounding = Rounding::HalfEven;
+  // One rounding of sum / 2, ties to even: 1.5 -> 2, -1.5 -> -2, 0.5 -> 0,
+  // 2.5 -> 2 (gemmlowp: 2, -2, 1, 3).
+  Tensor x = make({1, 1, 8, 1}, {1, 2, -1, -2, 0, 1, 2, 3});
+  ASSERT_TRUE(q::avgPool2d(x, 0, a, even, out, error)) << error;
+  EXPECT_EQ(values(out), (std::vector<int32_t>{2, -2, 0, 2}));
+  ASSERT_TRUE(q::avgPool2d(x, 0, a, identity(), out, error)) << error;
+  EXPECT_EQ(values(out), (std::vector<int32_t>{2, -2, 1, 3}));
+  // M = 0.75 over 3 values (M / count = 0.25, exact): 2 * 0.25 = 0.5 -> 0
+  // where the gemmlowp form rounds 2/3 to 1 first, then 0.75 to 1.
+  PoolAttrs p = rowWindow(3);
+  OutputStage scaled = stageOf({0.75});
+  scaled.rounding = Rounding::HalfEven;
+  Tensor y = make({1, 1, 3, 1}, {0, 1, 1});
+  ASSERT_TRUE(q::avgPool2d(y, 0, p, scaled, out, error)) << error;
+  EXPECT_EQ(values(out), (std::vector<int32_t>{0}));
+  ASSERT_TRUE(q::avgPool2d(y, 0, p, stageOf({0.75}), out, error)) << error;
+  EXPECT_EQ(values(out), (std::vector<int32_t>{1}));
+}
+
+TEST(QuantKernels, GlobalAvgPoolHalfEvenMatchesExactMean) {
+  // Random 7x7 windows and multipliers: the single rounding of
+  // sum * M / 49 agrees with the exact rational mean rounded half to even
+  // except within the multiplier's 31-bit precision of a tie.
+  std::mt19937 rng(5);
+  std::uniform_int_distribution<int32_t> vals(0, 255);
+  std::uniform_real_distribution<double> ms(0.05, 2.0);
+  std::string error;
+  int cases = 0, differ = 0;
+  for (int i = 0; i < 300; ++i) {
+    double m = ms(rng);
+    OutputStage stage = stageOf({m}, 7, 0, 255);
+    stage.rounding = Rounding::HalfEven;
+    std::vector<int32_t> xs(49 * 8);
+    for (int32_t &v : xs)
+      v = vals(rng);
+    Tensor out;
+    ASSERT_TRUE(
+        q::globalAvgPool(make({1, 7, 7, 8}, xs), 100, stage, out, error))
+        << error;
+    for (int c = 0; c < 8; ++c) {
+      int64_t sum = 0;
+      for (int p = 0; p < 49; ++p)
+        sum += xs[p * 8 + c] - 100;
+      double exact = static_cast<double>(sum) * m / 49.0;
+      int64_t expected = std::clamp<int64_t>(
+          static_cast<int64_t>(std::nearbyint(exact)) + 7, 0, 255);
+      ++cases;
+      int64_t got = values(out)[c];
+      ASSERT_LE(std::abs(got - expected), 1) << "sum=" << sum << " m=" << m;
+      differ += got != expected;
+    }
+  }
+  EXPECT_LE(differ, cases / 1000) << differ << " of " << cases;
 }
 
 TEST(QuantKernels, MaxPoolPaddingNeverWins) {

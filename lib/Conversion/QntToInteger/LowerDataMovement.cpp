@@ -14,6 +14,8 @@
 #include "IntegerBuilder.h"
 #include "Patterns.h"
 
+#include "qc/Conversion/QntToInteger/FixedPointEmitter.h"
+
 #include "qc/runtime/KernelAttrs.h"
 #include "qc/runtime/QuantParams.h"
 
@@ -145,7 +147,49 @@ struct LowerMaxPool : OpRewritePattern<MaxPool2DOp> {
   }
 };
 
-/// avg = round_half_away(sum(x - Z_x) / count), then the output stage.
+/// A half_even model's average (rt::poolMultiplier): one rounding of
+/// sum * M[c] / count per output, with the multiplier of each position's
+/// count (and channel, per axis) in constant tensors [H, W, C'].
+Value halfEvenAverage(PatternRewriter &b, Location loc, Value sum,
+                      ArrayRef<int64_t> counts, const rt::OutputStage &stage,
+                      ArrayRef<int64_t> outShape, RankedTensorType resultType) {
+  MLIRContext *ctx = b.getContext();
+  int64_t h = outShape[1], w = outShape[2];
+  int64_t channels = static_cast<int64_t>(stage.multipliers.size());
+  std::vector<int64_t> m0, rightShift;
+  for (int64_t p = 0; p < h * w; ++p)
+    for (const rt::Multiplier &m : stage.multipliers) {
+      rt::Multiplier pm = rt::poolMultiplier(m, counts[p]);
+      std::array<int64_t, 3> params = halfEvenParams(pm.m0, pm.shift);
+      m0.push_back(params[0]);
+      rightShift.push_back(params[1]);
+    }
+  auto i64 = IntegerType::get(ctx, 64);
+  Value m0Tensor = constTensor(b, loc, {h, w, channels}, i64, m0);
+  Value shiftTensor = constTensor(b, loc, {h, w, channels}, i64, rightShift);
+  AffineMap position =
+      AffineMap::get(4, 0,
+                     {d(1, ctx), d(2, ctx),
+                      channels > 1 ? d(3, ctx) : b.getAffineConstantExpr(0)},
+                     ctx);
+  UniformType q = getUniformElementType(resultType);
+  auto storage = IntegerType::get(ctx, q.getStorageWidth());
+  Value ints = mapElementwise(
+      b, loc, {sum, m0Tensor, shiftTensor},
+      {b.getMultiDimIdentityMap(4), position, position},
+      RankedTensorType::get(resultType.getShape(), storage),
+      [&](OpBuilder &nb, Location nl, ValueRange args) {
+        FixedPointEmitter e{nb, nl, nb.getI64Type()};
+        Value x = arith::ExtSIOp::create(nb, nl, nb.getI64Type(), args[0]);
+        Value v = e.add(e.halfEven(x, args[1], args[2]), e.c(stage.zeroPoint));
+        v = e.clamp(v, stage.lo, stage.hi);
+        return arith::TruncIOp::create(nb, nl, storage, v).getResult();
+      });
+  return fromStorage(b, loc, ints, resultType);
+}
+
+/// avg = round_half_away(sum(x - Z_x) / count), then the output stage
+/// (gemmlowp models); halfEvenAverage in half_even models.
 FailureOr<Value> lowerAverage(PatternRewriter &b, Operation *op, Value input,
                               const rt::PoolAttrs &a,
                               ArrayRef<int64_t> outShape) {
@@ -171,6 +215,14 @@ FailureOr<Value> lowerAverage(PatternRewriter &b, Operation *op, Value input,
           ? std::vector<int64_t>(outShape[1] * outShape[2],
                                  a.kernelH * a.kernelW)
           : validCounts(inShape[1], inShape[2], outShape[1], outShape[2], a);
+  rt::OutputStage stage;
+  std::string error;
+  if (!rt::prepareRescale(paramsOf(input), paramsOf(op->getResult(0)), -kInf,
+                          kInf, stage, error))
+    return b.notifyMatchFailure(op, error);
+  auto resultType = cast<RankedTensorType>(op->getResult(0).getType());
+  if (modelRoundingAt(b) == RoundingMode::half_even)
+    return halfEvenAverage(b, loc, sum, counts, stage, outShape, resultType);
   Value countTensor =
       constTensor(b, loc, {outShape[1], outShape[2]}, i32(ctx), counts);
   Value avg =
@@ -181,13 +233,7 @@ FailureOr<Value> lowerAverage(PatternRewriter &b, Operation *op, Value input,
                      [&](OpBuilder &nb, Location nl, ValueRange args) {
                        return roundHalfAwayDiv(nb, nl, args[0], args[1]);
                      });
-  rt::OutputStage stage;
-  std::string error;
-  if (!rt::prepareRescale(paramsOf(input), paramsOf(op->getResult(0)), -kInf,
-                          kInf, stage, error))
-    return b.notifyMatchFailure(op, error);
-  return applyOutputStage(b, loc, avg, stage, -1,
-                          cast<RankedTensorType>(op->getResult(0).getType()));
+  return applyOutputStage(b, loc, avg, stage, -1, resultType);
 }
 
 struct LowerAvgPool : OpRewritePattern<AvgPool2DOp> {

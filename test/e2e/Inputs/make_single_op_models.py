@@ -142,6 +142,8 @@ class Model:
         out += self.lines
         out.append(f"  return {', '.join(v for v, _ in self.results)} : {res}")
         out.append("}")
+        if ROUNDING != "gemmlowp":
+            out = [f'module attributes {{qnt.rounding = "{ROUNDING}"}} {{'] + out + ["}"]
         return "\n".join(out) + "\n"
 
     def write(self, directory, name):
@@ -890,6 +892,9 @@ def cases(g):
 # qnt-lower-to-integer; their cases run again.)
 KNOWN_FAILING = set()
 
+# The module's qnt.rounding (--rounding).
+ROUNDING = "gemmlowp"
+
 
 def main(argv):
     p = argparse.ArgumentParser(description=__doc__,
@@ -901,7 +906,11 @@ def main(argv):
     p.add_argument("--include-failing", action="store_true",
                    help="also write the KNOWN_FAILING cases")
     p.add_argument("--only", default=None, help="only cases whose name contains this")
+    p.add_argument("--rounding", choices=["gemmlowp", "half_even"], default="gemmlowp",
+                   help="the models' qnt.rounding (half_even: ONNX's)")
     args = p.parse_args(argv)
+    global ROUNDING
+    ROUNDING = args.rounding
     os.makedirs(args.out_dir, exist_ok=True)
     g = Gen(args.seed, args.samples)
     names = set()

@@ -78,6 +78,12 @@ struct OutputStage {
   Rounding rounding = Rounding::Gemmlowp; ///< Gemmlowp or HalfEven
 };
 
+/// The multiplier of an average over `count` values in a half_even model:
+/// M / count, from M = m.m0 * 2^(m.shift - 31) divided in double and
+/// quantized again (qc_quantize_multiplier). The pool kernels and the
+/// integer lowering both call it, so they use the same integers.
+Multiplier poolMultiplier(const Multiplier &m, int64_t count);
+
 /// conv2d / depthwise_conv2d / fully_connected / matmul:
 /// M[c] = S_in * S_w[c] / S_out, computed in double in that order. `weight`
 /// is per tensor or per output channel. The bias, if given, must have zero
