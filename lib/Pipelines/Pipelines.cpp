@@ -95,6 +95,12 @@ void qc::buildCpuCodegenPipeline(OpPassManager &pm,
   pm.addPass(createQntCpuGemmKernelsPass(kernels));
   pm.addPass(createQntLowerToArithPass());
   pm.addPass(createCanonicalizerPass());
+  // Chains of elementwise steps (a rescale's centring, multiply and clamp;
+  // add's two input rescales and its output stage; a layer's separate
+  // activation) become one loop each: one pass over memory instead of
+  // several, and loops LLVM can vectorize.
+  pm.addPass(createLinalgElementwiseOpFusionPass());
+  pm.addPass(createCanonicalizerPass());
   buildLoopsToLLVMPipeline(pm, options.cpu);
 }
 
