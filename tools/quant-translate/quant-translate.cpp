@@ -11,6 +11,7 @@
 
 #include "qc/Target/Cpu/HeaderEmitter.h"
 #include "qc/Target/Cpu/ObjectEmitter.h"
+#include "qc/Target/Onnx/OnnxExporter.h"
 #include "qc/Target/Onnx/OnnxImporter.h"
 
 #include "mlir/InitAllTranslations.h"
@@ -21,6 +22,7 @@ int main(int argc, char **argv) {
   qc::registerObjectEmission();
   qc::registerHeaderEmission();
   qc::registerOnnxImport();
+  qc::registerOnnxExport();
   return mlir::failed(mlir::mlirTranslateMain(
       argc, argv,
       "quant translation driver: ONNX to MLIR, MLIR to LLVM IR and native "
