@@ -301,7 +301,7 @@ private:
     std::optional<int64_t> axis;
   };
   std::optional<QParams> qparams(UniformType q, ArrayRef<int64_t> perm,
-                                 Operation *op);
+                                 StringRef tensor, Operation *op);
   /// The layout a value is held in (identity for constants).
   Perm layoutOf(Value v) {
     auto it = values.find(v);
@@ -312,6 +312,7 @@ private:
 
   // --- ops ------------------------------------------------------------------
   LogicalResult exportOp(Operation *op);
+  void prune();
   LogicalResult conv(Operation *op, Value input, Value weight, Value bias,
                      ArrayRef<int64_t> weightPerm, ArrayRef<int64_t> strides,
                      ArrayRef<int64_t> dilations, ArrayRef<int64_t> padding,
@@ -436,10 +437,12 @@ std::string Exporter::sharedInitializer(StringRef name, int dtype,
   return it->second;
 }
 
-/// Scale and zero-point initializers of `q` for a tensor held under `perm`
+/// Scale and zero-point initializers of `q` for `tensor`, held under `perm`
 /// (shared between all tensors with the same parameters).
-std::optional<Exporter::QParams>
-Exporter::qparams(UniformType q, ArrayRef<int64_t> perm, Operation *op) {
+std::optional<Exporter::QParams> Exporter::qparams(UniformType q,
+                                                   ArrayRef<int64_t> perm,
+                                                   StringRef tensor,
+                                                   Operation *op) {
   if (q.isPerGroup()) {
     error(op) << "per-group quantization has no ONNX opset 13 form";
     return std::nullopt;
@@ -470,10 +473,10 @@ Exporter::qparams(UniformType q, ArrayRef<int64_t> perm, Operation *op) {
   // Scales: float32; zero points in the storage type.
   std::string scaleBytes(reinterpret_cast<const char *>(scales.data()),
                          scales.size() * sizeof(float));
-  out.scale = sharedInitializer(base + "_scale", onnx::TensorProto::FLOAT, dims,
-                                scaleBytes);
-  out.zeroPoint = sharedInitializer(base + "_zero_point", *dtype, dims,
-                                    storageBytes(zps, *dtype));
+  out.scale = sharedInitializer((tensor + "_scale").str(),
+                                onnx::TensorProto::FLOAT, dims, scaleBytes);
+  out.zeroPoint = sharedInitializer((tensor + "_zero_point").str(), *dtype,
+                                    dims, storageBytes(zps, *dtype));
   return out;
 }
 
@@ -501,8 +504,18 @@ Exporter::constantTensor(Value v, ArrayRef<int64_t> perm, Operation *user) {
                               ? v.getDefiningOp<qnt::StorageCastOp>().getInput()
                               : v)
           .str();
-  if (name.empty())
-    name = base + "_const";
+  if (name.empty()) {
+    // Named after its role: conv2d_3_bias, add_5_operand1, ...
+    unsigned index = 0;
+    while (index < user->getNumOperands() && user->getOperand(index) != v)
+      ++index;
+    bool layer =
+        isa<qnt::Conv2DOp, qnt::DepthwiseConv2DOp, qnt::FullyConnectedOp>(user);
+    name = base + "_" +
+           (layer && index == 1   ? std::string("weight")
+            : layer && index == 2 ? std::string("bias")
+                                  : "operand" + std::to_string(index));
+  }
   std::string result;
   if (!data->type) {
     std::vector<float> f = permuteData<float>(data->floats, shape, perm);
@@ -565,7 +578,7 @@ std::optional<std::string> Exporter::floatIn(Value v, ArrayRef<int64_t> perm,
   UniformType q = quantType(v);
   if (!t || !q)
     return t;
-  std::optional<QParams> p = qparams(q, perm, user);
+  std::optional<QParams> p = qparams(q, perm, *t, user);
   if (!p)
     return std::nullopt;
   std::string out = unique(*t + "_dq");
@@ -585,7 +598,7 @@ LogicalResult Exporter::defineFloat(Value result, const std::string &floatName,
     values[result] = Exported{floatName, Perm(perm)};
     return success();
   }
-  std::optional<QParams> p = qparams(q, perm, op);
+  std::optional<QParams> p = qparams(q, perm, floatName + "_q", op);
   if (!p)
     return failure();
   if (q.getStorageWidth() == 32)
@@ -948,6 +961,36 @@ LogicalResult Exporter::exportOp(Operation *op) {
       });
 }
 
+/// Drops the nodes and initializers no graph output depends on (e.g. the
+/// final DequantizeLinear with --export-onnx-qdq-quantized-outputs, or the
+/// results of ops the function computes but does not return).
+void Exporter::prune() {
+  llvm::StringSet<> live;
+  for (const auto &out : graph->output())
+    live.insert(out.name());
+  // Nodes are in topological order: walk them backwards once.
+  std::vector<bool> keep(graph->node_size(), false);
+  for (int i = graph->node_size() - 1; i >= 0; --i) {
+    const onnx::NodeProto &n = graph->node(i);
+    if (llvm::none_of(n.output(),
+                      [&](const std::string &o) { return live.contains(o); }))
+      continue;
+    keep[i] = true;
+    for (const std::string &in : n.input())
+      live.insert(in);
+  }
+  google::protobuf::RepeatedPtrField<onnx::NodeProto> nodes;
+  for (int i = 0; i < graph->node_size(); ++i)
+    if (keep[i])
+      *nodes.Add() = graph->node(i);
+  graph->mutable_node()->Swap(&nodes);
+  google::protobuf::RepeatedPtrField<onnx::TensorProto> inits;
+  for (const auto &t : graph->initializer())
+    if (live.contains(t.name()))
+      *inits.Add() = t;
+  graph->mutable_initializer()->Swap(&inits);
+}
+
 LogicalResult Exporter::run(func::FuncOp fn, std::string &bytes) {
   model.set_ir_version(kIrVersion);
   model.set_producer_name("quant");
@@ -1028,6 +1071,7 @@ LogicalResult Exporter::run(func::FuncOp fn, std::string &bytes) {
     node("Identity", {*t}, {resultNames[i]});
     valueInfo(graph->add_output(), resultNames[i], type);
   }
+  prune();
   if (!model.SerializeToString(&bytes))
     return fn.emitError() << "the ONNX model could not be serialized";
   return success();
