@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Runs every single-op quantized model of make_single_op_models.py through
+"""Runs every single-op quantized model of make_single_op_models.py (or of
+make_sweep_models.py: any directory of NAME.mlir + NAME.inK.npy) through
 `quant-translate --export-onnx-qdq` and ONNX Runtime, and compares ORT's
 outputs with ours (quant-run, the reference interpreter, which the CPU
 back end matches bit for bit) in LSBs of the output's quantization.
