@@ -240,7 +240,7 @@ struct Exported {
 
 class Exporter {
 public:
-  Exporter(const OnnxExportOptions &options) : options(options) {}
+  explicit Exporter(const OnnxExportOptions &options) : options(options) {}
 
   LogicalResult run(func::FuncOp fn, std::string &bytes);
 
