@@ -13,6 +13,7 @@
 #include "qc/Pipelines/Registration.h"
 
 #include "qc/Conversion/Passes.h"
+#include "qc/Dialect/Npu/IR/NpuDialect.h"
 #include "qc/Dialect/Qnt/IR/QntDialect.h"
 #include "qc/Dialect/Qnt/Transforms/Passes.h"
 #include "qc/Pipelines/Pipelines.h"
@@ -23,7 +24,7 @@
 #include "mlir/InitAllPasses.h"
 
 void qc::registerQuantDialects(mlir::DialectRegistry &registry) {
-  registry.insert<qnt::QntDialect>();
+  registry.insert<qnt::QntDialect, npu::NpuDialect>();
   mlir::registerAllDialects(registry);
   mlir::registerAllExtensions(registry);
 }
