@@ -11,6 +11,7 @@
 
 #include "qc/Target/Cpu/HeaderEmitter.h"
 #include "qc/Target/Cpu/ObjectEmitter.h"
+#include "qc/Target/Npu/NpuEmitter.h"
 #include "qc/Target/Onnx/OnnxExporter.h"
 #include "qc/Target/Onnx/OnnxImporter.h"
 
@@ -23,8 +24,9 @@ int main(int argc, char **argv) {
   qc::registerHeaderEmission();
   qc::registerOnnxImport();
   qc::registerOnnxExport();
+  qc::registerNpuEmission();
   return mlir::failed(mlir::mlirTranslateMain(
       argc, argv,
       "quant translation driver: ONNX to MLIR, MLIR to LLVM IR and native "
-      "object files\n"));
+      "object files, NPU program blobs\n"));
 }

@@ -110,3 +110,10 @@ npu.program attributes {rows = 16, cols = 16, isp = 1024, wsp = 1024, acc = 256}
 
 // expected-error@+1 {{'npu.matmul' op expects parent op 'npu.program'}}
 npu.matmul {in = 0, in_stride = 16, m = 4, k = 16, w = 0, n = 16, acc = 0}
+
+// -----
+
+npu.program attributes {rows = 16, cols = 16, isp = 1024, wsp = 1024, acc = 256} {
+  // expected-error@+1 {{'npu.end' op takes no wait or signal}}
+  npu.end {signal = 1}
+}

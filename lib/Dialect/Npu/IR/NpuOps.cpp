@@ -31,8 +31,8 @@ struct Checker {
   /// `name` within [lo, hi].
   Checker &field(StringRef name, int64_t v, int64_t lo, int64_t hi) {
     if (ok && (v < lo || v > hi)) {
-      op->emitOpError() << "field '" << name << "' = " << v
-                        << " is outside [" << lo << ", " << hi << "]";
+      op->emitOpError() << "field '" << name << "' = " << v << " is outside ["
+                        << lo << ", " << hi << "]";
       ok = false;
     }
     return *this;
@@ -138,8 +138,8 @@ LogicalResult MatmulOp::verify() {
       .field("w", getW(), 0, bits(18))
       .field("n", getN(), 1, c.ok ? c.cols() : 1)
       .field("acc", getAcc(), 0, bits(14));
-  return c.inside("ISP", getIn(), (getM() - 1) * getInStride() + getK(),
-                  c.isp())
+  return c
+      .inside("ISP", getIn(), (getM() - 1) * getInStride() + getK(), c.isp())
       .inside("WSP", getW(), getK() * getN(), c.wsp())
       .inside("ACC", getAcc(), getM() * getN(), c.accEntries())
       .result();
@@ -158,8 +158,7 @@ LogicalResult RequantOp::verify() {
     return failure();
   }
   return c.inside("ACC", getAcc(), getM() * getN(), c.accEntries())
-      .inside("ISP", getOut(), (getM() - 1) * getOutStride() + getN(),
-              c.isp())
+      .inside("ISP", getOut(), (getM() - 1) * getOutStride() + getN(), c.isp())
       .inside("WSP", getTable(), 12 * getN(), c.wsp())
       .result();
 }
@@ -209,12 +208,17 @@ LogicalResult PoolOp::verify() {
 
 LogicalResult SetRegOp::verify() {
   Checker c = checkTokens(*this);
-  return c.field("reg", getReg(), 0, getQueue() == Queue::mm ? 1 : 15)
+  return c.field("reg", getReg(), 0, getQueue() == RegisterQueue::mm ? 1 : 15)
       .field("value", getValue(), INT32_MIN, INT32_MAX)
       .result();
 }
 
-LogicalResult EndOp::verify() { return checkTokens(*this).result(); }
+LogicalResult EndOp::verify() {
+  // END has no dependency fields (docs/npu.md section 3.9).
+  if (!getWait().empty() || getSignal())
+    return emitOpError() << "takes no wait or signal";
+  return success();
+}
 
 #define GET_OP_CLASSES
 #include "qc/Dialect/Npu/IR/NpuOps.cpp.inc"

@@ -50,7 +50,7 @@ def Npu_SpaceAttr : EnumAttr<Npu_Dialect, Npu_Space, "space">;
 
 def Npu_QueueMM : I32EnumAttrCase<"mm", 1>;
 def Npu_QueuePP : I32EnumAttrCase<"pp", 2>;
-def Npu_Queue : I32EnumAttr<"Queue", "a queue with registers",
+def Npu_Queue : I32EnumAttr<"RegisterQueue", "a queue with registers",
     [Npu_QueueMM, Npu_QueuePP]> {
   let cppNamespace = "::qc::npu";
   let genSpecializedAttr = 0;
