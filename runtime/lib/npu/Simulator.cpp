@@ -468,7 +468,7 @@ RunResult Simulator::run(const std::vector<Instr> &instrs,
   RunResult result;
   result.error = checkConfig(config_);
   if (result.error.empty())
-    result.error = checkProgram(instrs);
+    result.error = checkProgram(instrs, &result.errorIndex);
   for (size_t k = 0; result.error.empty() && k < instrs.size(); ++k) {
     std::string why = check(instrs[k], buffers);
     if (!why.empty()) {
