@@ -10,7 +10,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstring>
+#include <random>
 
 using namespace qc::npu;
 using namespace qc::npu::test;
@@ -37,8 +39,9 @@ struct Fixture {
               std::string::npos)
         << r.error;
     EXPECT_NE(r.error.find(what), std::string::npos) << r.error;
-    if (what != "deadlock")
+    if (what != "deadlock") {
       EXPECT_EQ(sim.isp()[0], 0x11) << r.error;
+    }
   }
 };
 
@@ -131,7 +134,9 @@ TEST(NpuErrors, FieldsAgainstConfiguration) {
   f.expectError({pool}, 0, "window is larger");
   pool.padTop = pool.padBottom = 3;
   f.expectError({pool}, 0, "padding must be smaller");
-  Simulator tooWide(NpuConfig{16, 64});
+  NpuConfig wide;
+  wide.cols = 64;
+  Simulator tooWide(wide);
   EXPECT_NE(tooWide.run({Instr{}}, {}).error.find("configuration"),
             std::string::npos);
 }
@@ -219,6 +224,68 @@ TEST(NpuErrors, Deadlocks) {
             std::string::npos)
       << r.error;
   EXPECT_EQ(r.error.find("instruction 2"), std::string::npos) << r.error;
+}
+
+} // namespace
+
+namespace {
+
+/// A valid instruction whose fields are mostly small (so that many fit the
+/// memories and run), sometimes anything in their range.
+Instr smallRandomInstr(std::mt19937_64 &rng) {
+  Instr i;
+  i.op = static_cast<Opcode>(1 + rng() % (kNumOpcodes - 1));
+  auto sem = [&]() {
+    return rng() % 4 == 0 ? SemRef{true, static_cast<uint8_t>(rng() % 3)}
+                          : SemRef{};
+  };
+  i.wait0 = sem();
+  i.signal = sem();
+  for (const FieldInfo &f : fieldsOf(i.op)) {
+    uint64_t span = f.hi - f.lo;
+    uint64_t v = rng() % 8 ? f.lo + rng() % std::min<uint64_t>(span + 1, 40)
+                           : f.lo + rng() % (span + 1);
+    i.*f.member = static_cast<uint32_t>(v);
+  }
+  if (i.op == Opcode::SetReg) {
+    i.reg = i.queue == 1 ? rng() % 2 : rng() % 16;
+    if (i.queue == 2 && i.reg == PP_ROUNDING)
+      i.value = rng() % 4;
+    if (i.queue == 2 && i.reg == PP_LEFT_SHIFT)
+      i.value = rng() % 31;
+  }
+  return i;
+}
+
+TEST(NpuErrors, RandomProgramsNeverCrash) {
+  std::mt19937_64 rng(99);
+  int ran = 0;
+  for (int trial = 0; trial < 20000; ++trial) {
+    std::vector<std::vector<uint8_t>> storage(4);
+    std::vector<HostBuffer> buffers;
+    for (auto &b : storage) {
+      b.assign(rng() % 3000, static_cast<uint8_t>(rng()));
+      buffers.push_back({rng() % 8 ? b.data() : nullptr, b.size()});
+    }
+    std::vector<Instr> p;
+    for (int n = 1 + rng() % 12; n > 0; --n)
+      p.push_back(smallRandomInstr(rng));
+    p.push_back(Instr{});
+    NpuConfig config;
+    config.ispBytes = config.wspBytes = 4096;
+    config.accEntries = 2048;
+    Simulator sim(config);
+    RunResult r = sim.run(p, buffers);
+    if (r.ok) {
+      ++ran;
+      EXPECT_GE(r.cycles, p.size());
+    } else {
+      EXPECT_FALSE(r.error.empty());
+      EXPECT_GE(r.errorIndex, 0) << r.error;
+      EXPECT_LE(r.errorIndex, int64_t(p.size())) << r.error;
+    }
+  }
+  EXPECT_GT(ran, 500);
 }
 
 } // namespace
