@@ -90,46 +90,49 @@ static uint64_t rowsEnd(uint64_t base, uint64_t rows, uint64_t stride,
   return base + (rows - 1) * stride + width;
 }
 
+/// The first non-empty reason, or "".
+static std::string firstOf(std::initializer_list<std::string> reasons) {
+  for (const std::string &r : reasons)
+    if (!r.empty())
+      return r;
+  return "";
+}
+
 std::string Simulator::check(const Instr &i,
                              const std::vector<HostBuffer> &buffers) const {
   const NpuConfig &c = config_;
-  uint64_t isp = c.ispBytes, acc = c.accEntries;
-  auto space = [&](uint32_t s) -> uint64_t { return s ? c.wspBytes : c.ispBytes; };
-  auto spName = [](uint32_t s) { return s ? "WSP" : "ISP"; };
-  std::string why;
+  uint64_t isp = c.ispBytes, wsp = c.wspBytes, acc = c.accEntries;
+  uint64_t sp = i.space ? wsp : isp;
+  const char *spName = i.space ? "WSP" : "ISP";
+  uint64_t tile = uint64_t(i.M) * i.N;
   switch (i.op) {
   case Opcode::Load:
-    why = fits(i.dst, i.dst + uint64_t(i.rows) * i.rowBytes, space(i.space),
-               spName(i.space));
-    return why.empty() ? checkBuffer(i, i.src, buffers) : why;
+    return firstOf({fits(i.dst, i.dst + uint64_t(i.rows) * i.rowBytes, sp,
+                         spName),
+                    checkBuffer(i, i.src, buffers)});
   case Opcode::Store:
-    why = fits(i.src, i.src + uint64_t(i.rows) * i.rowBytes, isp, "ISP");
-    return why.empty() ? checkBuffer(i, i.dst, buffers) : why;
+    return firstOf({fits(i.src, i.src + uint64_t(i.rows) * i.rowBytes, isp,
+                         "ISP"),
+                    checkBuffer(i, i.dst, buffers)});
   case Opcode::Fill:
-    return fits(i.dst, uint64_t(i.dst) + i.bytes, space(i.space),
-                spName(i.space));
+    return fits(i.dst, uint64_t(i.dst) + i.bytes, sp, spName);
   case Opcode::Matmul:
-    if (!(why = checkN(i, c)).empty() ||
-        !(why = fits(i.in, rowsEnd(i.in, i.M, i.inStride, i.K), isp, "ISP"))
-             .empty() ||
-        !(why = fits(i.w, i.w + uint64_t(i.K) * i.N, c.wspBytes, "WSP"))
-             .empty())
-      return why;
-    return fits(i.acc, i.acc + uint64_t(i.M) * i.N, acc, "ACC");
+    return firstOf(
+        {checkN(i, c), fits(i.in, rowsEnd(i.in, i.M, i.inStride, i.K), isp, "ISP"),
+         fits(i.w, i.w + uint64_t(i.K) * i.N, wsp, "WSP"),
+         fits(i.acc, i.acc + tile, acc, "ACC")});
   case Opcode::Requant:
-    if (i.table % 4)
-      return "table address " + std::to_string(i.table) + " not 4-aligned";
-    if (!(why = checkN(i, c)).empty() ||
-        !(why = fits(i.acc, i.acc + uint64_t(i.M) * i.N, acc, "ACC")).empty() ||
-        !(why = fits(i.table, i.table + 12 * uint64_t(i.N), c.wspBytes, "WSP"))
-             .empty())
-      return why;
-    return fits(i.out, rowsEnd(i.out, i.M, i.outStride, i.N), isp, "ISP");
+    return firstOf(
+        {i.table % 4 ? "table address " + std::to_string(i.table) +
+                           " not 4-aligned"
+                     : "",
+         checkN(i, c), fits(i.acc, i.acc + tile, acc, "ACC"),
+         fits(i.table, i.table + 12 * uint64_t(i.N), wsp, "WSP"),
+         fits(i.out, rowsEnd(i.out, i.M, i.outStride, i.N), isp, "ISP")});
   case Opcode::Add:
-    for (uint32_t base : {i.a, i.b, i.out})
-      if (!(why = fits(base, uint64_t(base) + i.count, isp, "ISP")).empty())
-        return why;
-    return "";
+    return firstOf({fits(i.a, uint64_t(i.a) + i.count, isp, "ISP"),
+                    fits(i.b, uint64_t(i.b) + i.count, isp, "ISP"),
+                    fits(i.out, uint64_t(i.out) + i.count, isp, "ISP")});
   case Opcode::Pool:
     return checkPool(i, isp);
   case Opcode::SetReg:
@@ -386,9 +389,8 @@ std::string Simulator::execute(const Instr &i,
 // The run loop
 //===----------------------------------------------------------------------===//
 
-namespace {
 /// The four queues while running.
-struct Queues {
+struct qc::npu::detail::Queues {
   std::array<std::vector<size_t>, kNumQueues> order; ///< program indices
   std::array<size_t, kNumQueues> head{};
   std::array<int64_t, kNumQueues> running; ///< instruction, or -1
@@ -402,7 +404,7 @@ struct Queues {
     return true;
   }
 };
-} // namespace
+using qc::npu::detail::Queues;
 
 static bool canWait(const Instr &i, const std::array<int64_t, kNumSemaphores> &sem) {
   std::array<int64_t, kNumSemaphores> need{};
@@ -463,9 +465,68 @@ static std::string checkConfig(const NpuConfig &c) {
   return "";
 }
 
-RunResult Simulator::run(const std::vector<Instr> &instrs,
-                         const std::vector<HostBuffer> &buffers) {
-  RunResult result;
+/// Completions at cycle t: signal, free the queue.
+static void complete(const std::vector<Instr> &instrs, const RunResult &result,
+                     uint64_t t, Queues &qs) {
+  for (unsigned q = 0; q < kNumQueues; ++q) {
+    int64_t r = qs.running[q];
+    if (r < 0 || result.stats[r].end != t)
+      continue;
+    if (instrs[r].signal.valid)
+      ++qs.sem[instrs[r].signal.id];
+    qs.running[q] = -1;
+  }
+}
+
+/// The next cycle something can change: a completion, or the fetch of a
+/// queue's head; UINT64_MAX if none (a deadlock, unless all is done).
+static uint64_t nextEvent(const Queues &qs, const RunResult &result,
+                          uint64_t t) {
+  uint64_t next = UINT64_MAX;
+  for (unsigned q = 0; q < kNumQueues; ++q) {
+    if (qs.running[q] >= 0)
+      next = std::min(next, result.stats[qs.running[q]].end);
+    else if (qs.head[q] < qs.order[q].size() &&
+             qs.order[q][qs.head[q]] + 1 > t)
+      next = std::min<uint64_t>(next, qs.order[q][qs.head[q]] + 1);
+  }
+  return next;
+}
+
+bool Simulator::start(const std::vector<Instr> &instrs,
+                      const std::vector<HostBuffer> &buffers, uint64_t t,
+                      Queues &qs, State &state, RunResult &result) {
+  // Queues start in the order LD, MM, PP, ST (docs/npu.md section 4).
+  for (unsigned q = 0; q < kNumQueues; ++q) {
+    if (qs.running[q] >= 0 || qs.head[q] >= qs.order[q].size())
+      continue;
+    size_t k = qs.order[q][qs.head[q]];
+    const Instr &i = instrs[k];
+    if (k + 1 > t || !canWait(i, qs.sem))
+      continue;
+    for (const SemRef *s : {&i.wait0, &i.wait1})
+      if (s->valid)
+        --qs.sem[s->id];
+    InstrStats &st = result.stats[k];
+    st.start = t;
+    st.end = t + cost(i, state);
+    st.macs = i.op == Opcode::Matmul ? uint64_t(i.M) * i.K * i.N : 0;
+    result.macs += st.macs;
+    std::string why = execute(i, buffers, state, result);
+    if (!why.empty()) {
+      result.error = describe(k, i) + ": " + why;
+      result.errorIndex = int64_t(k);
+      return false;
+    }
+    qs.running[q] = int64_t(k);
+    ++qs.head[q];
+  }
+  return true;
+}
+
+bool Simulator::precheck(const std::vector<Instr> &instrs,
+                         const std::vector<HostBuffer> &buffers,
+                         RunResult &result) const {
   result.error = checkConfig(config_);
   if (result.error.empty())
     result.error = checkProgram(instrs, &result.errorIndex);
@@ -476,9 +537,14 @@ RunResult Simulator::run(const std::vector<Instr> &instrs,
       result.errorIndex = int64_t(k);
     }
   }
-  if (!result.error.empty())
-    return result;
+  return result.error.empty();
+}
 
+RunResult Simulator::run(const std::vector<Instr> &instrs,
+                         const std::vector<HostBuffer> &buffers) {
+  RunResult result;
+  if (!precheck(instrs, buffers, result))
+    return result;
   Queues qs;
   for (size_t k = 0; k + 1 < instrs.size(); ++k)
     qs.order[static_cast<unsigned>(queueOf(instrs[k]))].push_back(k);
@@ -490,56 +556,19 @@ RunResult Simulator::run(const std::vector<Instr> &instrs,
   // Instruction k is fetched during cycle k and may start at cycle k + 1.
   uint64_t t = 0;
   while (!qs.idle()) {
-    for (unsigned q = 0; q < kNumQueues; ++q) {
-      int64_t r = qs.running[q];
-      if (r >= 0 && result.stats[r].end == t) {
-        if (instrs[r].signal.valid)
-          ++qs.sem[instrs[r].signal.id];
-        qs.running[q] = -1;
-      }
-    }
-    for (unsigned q = 0; q < kNumQueues; ++q) {
-      if (qs.running[q] >= 0 || qs.head[q] >= qs.order[q].size())
-        continue;
-      size_t k = qs.order[q][qs.head[q]];
-      const Instr &i = instrs[k];
-      if (k + 1 > t || !canWait(i, qs.sem))
-        continue;
-      for (const SemRef *s : {&i.wait0, &i.wait1})
-        if (s->valid)
-          --qs.sem[s->id];
-      InstrStats &st = result.stats[k];
-      st.start = t;
-      st.end = t + cost(i, state);
-      st.macs = i.op == Opcode::Matmul ? uint64_t(i.M) * i.K * i.N : 0;
-      result.macs += st.macs;
-      std::string why = execute(i, buffers, state, result);
-      if (!why.empty()) {
-        result.error = describe(k, i) + ": " + why;
-        result.errorIndex = int64_t(k);
-        return result;
-      }
-      qs.running[q] = int64_t(k);
-      ++qs.head[q];
-    }
+    complete(instrs, result, t, qs);
+    if (!start(instrs, buffers, t, qs, state, result))
+      return result;
     if (qs.idle())
       break;
-    // The next event: a completion, or the fetch of a queue's head.
-    uint64_t next = UINT64_MAX;
-    for (unsigned q = 0; q < kNumQueues; ++q) {
-      if (qs.running[q] >= 0)
-        next = std::min(next, result.stats[qs.running[q]].end);
-      else if (qs.head[q] < qs.order[q].size() &&
-               qs.order[q][qs.head[q]] + 1 > t)
-        next = std::min<uint64_t>(next, qs.order[q][qs.head[q]] + 1);
-    }
+    uint64_t next = nextEvent(qs, result, t);
     if (next == UINT64_MAX) {
       result.error = deadlockReport(instrs, qs, t, result.errorIndex);
       return result;
     }
     t = next;
   }
-  // The last completion (signals of the last instructions included).
+  // The last completion (the loop stops once the last one has started).
   for (const InstrStats &st : result.stats)
     t = std::max(t, st.end);
   result.cycles = std::max<uint64_t>(t, instrs.size());

@@ -51,6 +51,10 @@ struct RunResult {
   double utilisation = 0; ///< macs / (cycles * R * C)
 };
 
+namespace detail {
+struct Queues; // the run loop's state (Simulator.cpp)
+} // namespace detail
+
 class Simulator {
 public:
   explicit Simulator(const NpuConfig &config = NpuConfig());
@@ -85,6 +89,13 @@ private:
     Tile tile;
   };
 
+  bool precheck(const std::vector<Instr> &instrs,
+                const std::vector<HostBuffer> &buffers,
+                RunResult &result) const;
+  bool start(const std::vector<Instr> &instrs,
+             const std::vector<HostBuffer> &buffers, uint64_t t,
+             detail::Queues &qs,
+             State &state, RunResult &result);
   std::string check(const Instr &instr,
                     const std::vector<HostBuffer> &buffers) const;
   uint64_t cost(const Instr &instr, const State &state) const;
