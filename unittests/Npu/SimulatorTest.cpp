@@ -139,12 +139,13 @@ struct ConvCase {
   bool inSigned = false, outSigned = true;
   int32_t inZp = 0, wZp = 0, outZp = 0, lo = -128, hi = 127;
   rt::Rounding rounding = rt::Rounding::Gemmlowp;
+  bool tapRows = false; ///< one MATMUL per kernel row, K = KW * Cin
 };
 
 /// The NPU program of a stride-1 conv2d: FILL the padded input with the
 /// zero point, LOAD its rows, LOAD the weights as [tap][Cin][Cout] and the
-/// table; per output row and tap one MATMUL accumulating into ACC; one
-/// REQUANT; one STORE.
+/// table; per output row and tap (or tap row) one MATMUL accumulating into
+/// ACC; one REQUANT; one STORE.
 std::vector<Instr> convProgram(const ConvCase &c, uint32_t tableBase) {
   int Hp = c.H + 2 * c.pad, Wp = c.W + 2 * c.pad, OH = Hp - c.KH + 1,
       OW = Wp - c.KW + 1;
@@ -158,15 +159,18 @@ std::vector<Instr> convProgram(const ConvCase &c, uint32_t tableBase) {
   p.back().signal = sem(0);
   p.push_back(setreg(1, MM_IN_ZP, c.inZp));
   p.push_back(setreg(1, MM_W_ZP, c.wZp));
+  // The weights are [KH][KW][Cin][Cout]: a tap row is a [KW * Cin][Cout]
+  // tile, and in the padded input its KW * Cin bytes are contiguous.
+  int perRow = c.tapRows ? 1 : c.KW, K = c.tapRows ? c.KW * c.Cin : c.Cin;
   for (int oy = 0; oy < OH; ++oy)
     for (int kh = 0; kh < c.KH; ++kh)
-      for (int kw = 0; kw < c.KW; ++kw) {
+      for (int kw = 0; kw < perRow; ++kw) {
         int tap = kh * c.KW + kw;
-        p.push_back(matmul(((oy + kh) * Wp + kw) * c.Cin, c.Cin, OW, c.Cin,
+        p.push_back(matmul(((oy + kh) * Wp + kw) * c.Cin, c.Cin, OW, K,
                            tap * c.Cin * c.Cout, c.Cout, oy * OW * c.Cout,
                            tap > 0, c.inSigned, true));
       }
-  p[p.size() - OH * c.KH * c.KW].wait0 = sem(0);
+  p[p.size() - OH * c.KH * perRow].wait0 = sem(0);
   p.back().signal = sem(1);
   p.push_back(setreg(2, PP_OUT_ZP, c.outZp));
   p.push_back(setreg(2, PP_OUT_LO, c.lo));
@@ -224,8 +228,10 @@ void checkConv(const ConvCase &c, std::mt19937_64 &rng) {
   std::vector<HostBuffer> buffers = {{wsp.data(), wsp.size()},
                                      {xBytes.data(), xBytes.size()},
                                      {out.data(), out.size()}};
+  // Through a blob, as a compiled program arrives.
   Simulator sim;
-  RunResult r = sim.run(convProgram(c, tableBase), buffers);
+  RunResult r = sim.runBlob(writeBlob(sim.config(), convProgram(c, tableBase)),
+                            buffers);
   ASSERT_TRUE(r.ok) << r.error;
   for (int64_t k = 0; k < want.numElements(); ++k)
     ASSERT_EQ(asValue(out[k], c.outSigned), want.data<int32_t>()[k])
@@ -241,6 +247,7 @@ TEST(NpuSimulator, ConvMatchesReferenceInEveryRounding) {
     for (int trial = 0; trial < 6; ++trial) {
       ConvCase c;
       c.rounding = static_cast<rt::Rounding>(rounding);
+      c.tapRows = trial % 2 == 0;
       c.inSigned = trial % 2;
       c.outSigned = trial % 3 != 0;
       c.inZp = c.inSigned ? rand(rng, -20, 20) : rand(rng, 100, 150);
