@@ -140,6 +140,7 @@ struct ConvCase {
   int32_t inZp = 0, wZp = 0, outZp = 0, lo = -128, hi = 127;
   rt::Rounding rounding = rt::Rounding::Gemmlowp;
   bool tapRows = false; ///< one MATMUL per kernel row, K = KW * Cin
+  bool tapOuter = false; ///< taps outside output rows: the array's tile is reused
 };
 
 /// The NPU program of a stride-1 conv2d: FILL the padded input with the
@@ -162,14 +163,14 @@ std::vector<Instr> convProgram(const ConvCase &c, uint32_t tableBase) {
   // The weights are [KH][KW][Cin][Cout]: a tap row is a [KW * Cin][Cout]
   // tile, and in the padded input its KW * Cin bytes are contiguous.
   int perRow = c.tapRows ? 1 : c.KW, K = c.tapRows ? c.KW * c.Cin : c.Cin;
-  for (int oy = 0; oy < OH; ++oy)
-    for (int kh = 0; kh < c.KH; ++kh)
-      for (int kw = 0; kw < perRow; ++kw) {
-        int tap = kh * c.KW + kw;
-        p.push_back(matmul(((oy + kh) * Wp + kw) * c.Cin, c.Cin, OW, K,
-                           tap * c.Cin * c.Cout, c.Cout, oy * OW * c.Cout,
-                           tap > 0, c.inSigned, true));
-      }
+  int taps = c.KH * perRow;
+  for (int n = 0; n < OH * taps; ++n) {
+    int oy = c.tapOuter ? n % OH : n / taps, t = c.tapOuter ? n / OH : n % taps;
+    int kh = t / perRow, kw = t % perRow, tap = kh * c.KW + kw;
+    p.push_back(matmul(((oy + kh) * Wp + kw) * c.Cin, c.Cin, OW, K,
+                       tap * c.Cin * c.Cout, c.Cout, oy * OW * c.Cout, tap > 0,
+                       c.inSigned, true));
+  }
   p[p.size() - OH * c.KH * perRow].wait0 = sem(0);
   p.back().signal = sem(1);
   p.push_back(setreg(2, PP_OUT_ZP, c.outZp));
@@ -230,13 +231,25 @@ void checkConv(const ConvCase &c, std::mt19937_64 &rng) {
                                      {out.data(), out.size()}};
   // Through a blob, as a compiled program arrives.
   Simulator sim;
-  RunResult r = sim.runBlob(writeBlob(sim.config(), convProgram(c, tableBase)),
-                            buffers);
+  std::vector<Instr> p = convProgram(c, tableBase);
+  RunResult r = sim.runBlob(writeBlob(sim.config(), p), buffers);
   ASSERT_TRUE(r.ok) << r.error;
   for (int64_t k = 0; k < want.numElements(); ++k)
     ASSERT_EQ(asValue(out[k], c.outSigned), want.data<int32_t>()[k])
         << "element " << k << " rounding " << int(c.rounding);
   EXPECT_EQ(r.macs, uint64_t(want.numElements()) * taps * c.Cin);
+  if (!c.tapOuter)
+    return;
+  // Taps outside rows: the first MATMUL of each tap loads its tile
+  // (OW + R cycles), the other rows reuse it (OW cycles).
+  int OH = c.H + 2 * c.pad - c.KH + 1, OW = c.W + 2 * c.pad - c.KW + 1;
+  size_t first = 0;
+  while (p[first].op != Opcode::Matmul)
+    ++first;
+  for (int n = 0; n < OH * taps; ++n) {
+    const InstrStats &st = r.stats[first + n];
+    EXPECT_EQ(st.end - st.start, uint64_t(n % OH == 0 ? OW + 16 : OW)) << n;
+  }
   EXPECT_GT(r.utilisation, 0.0);
   EXPECT_LE(r.utilisation, 1.0);
 }
@@ -273,6 +286,18 @@ TEST(NpuSimulator, ConvMatchesReferenceInEveryRounding) {
                    " Cout=" + std::to_string(c.Cout));
       checkConv(c, rng);
     }
+}
+
+TEST(NpuSimulator, ConvTapsOutsideRowsReuseTheArraysTile) {
+  std::mt19937_64 rng(6);
+  ConvCase c;
+  c.tapOuter = true;
+  c.inZp = 128;
+  c.H = 9;
+  c.W = 12;
+  c.Cin = 16;
+  c.Cout = 16;
+  checkConv(c, rng);
 }
 
 //===----------------------------------------------------------------------===//
