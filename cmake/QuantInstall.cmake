@@ -27,7 +27,7 @@ include(CMakePackageConfigHelpers)
 set(QC_INSTALL_PACKAGEDIR "${QC_INSTALL_LIBDIR}/cmake/quant")
 
 # The libraries of the export set, i.e. ours (upstream MLIR is imported).
-set(QC_EXPORTED_LIBRARIES QCRuntime QCReference)
+set(QC_EXPORTED_LIBRARIES QCRuntime QCReference QCNpuSim)
 get_property(qc_mlir_exports GLOBAL PROPERTY MLIR_EXPORTS)
 foreach(lib ${qc_mlir_exports})
   if(TARGET ${lib})
@@ -44,7 +44,7 @@ list(REMOVE_DUPLICATES QC_EXPORTED_LIBRARIES)
 # targets the installed include directory (the runtime sets its own). C++17
 # is what MLIR 22 needs.
 set(QC_EXPORTED_MLIR_LIBRARIES ${QC_EXPORTED_LIBRARIES})
-list(REMOVE_ITEM QC_EXPORTED_MLIR_LIBRARIES QCRuntime QCReference)
+list(REMOVE_ITEM QC_EXPORTED_MLIR_LIBRARIES QCRuntime QCReference QCNpuSim)
 foreach(lib ${QC_EXPORTED_MLIR_LIBRARIES})
   target_include_directories(${lib} INTERFACE
     $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}>)

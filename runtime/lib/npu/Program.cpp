@@ -48,18 +48,22 @@ std::vector<uint8_t> qc::npu::writeBlob(const NpuConfig &config,
   return out;
 }
 
-std::string qc::npu::checkProgram(const std::vector<Instr> &instrs) {
+std::string qc::npu::checkProgram(const std::vector<Instr> &instrs,
+                                  int64_t *index) {
+  auto fail = [&](size_t i, const std::string &why) {
+    if (index)
+      *index = static_cast<int64_t>(i);
+    return "instruction " + std::to_string(i) + ": " + why;
+  };
   for (size_t i = 0; i < instrs.size(); ++i) {
     std::string why = validate(instrs[i]);
     if (!why.empty())
-      return "instruction " + std::to_string(i) + ": " + why;
+      return fail(i, why);
     if (instrs[i].op == Opcode::End && i + 1 != instrs.size())
-      return "instruction " + std::to_string(i) +
-             ": END before the last instruction";
+      return fail(i, "END before the last instruction");
   }
   if (instrs.empty() || instrs.back().op != Opcode::End)
-    return "instruction " + std::to_string(instrs.size()) +
-           ": missing END at the end of the program";
+    return fail(instrs.size(), "missing END at the end of the program");
   return "";
 }
 

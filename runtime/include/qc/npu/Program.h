@@ -41,8 +41,10 @@ std::optional<Program> readBlob(const uint8_t *data, size_t size,
                                 const NpuConfig &expected, std::string &error);
 std::optional<Program> readBlob(const std::vector<uint8_t> &blob,
                                 const NpuConfig &expected, std::string &error);
-/// END last and unique; every instruction valid. "" when so.
-std::string checkProgram(const std::vector<Instr> &instrs);
+/// END last and unique; every instruction valid. "" when so; otherwise
+/// the reason, and `index` (if given) is set to the instruction named.
+std::string checkProgram(const std::vector<Instr> &instrs,
+                         int64_t *index = nullptr);
 
 } // namespace qc::npu
 
