@@ -53,7 +53,7 @@ endforeach()
 
 # Tools. add_llvm_executable does not install; its install RPATH is only
 # $ORIGIN/../lib, and Debian's libMLIR.so is not on the loader path.
-set(QC_INSTALLED_TOOLS quant-opt quant-translate quant-run quant-compare)
+set(QC_INSTALLED_TOOLS quant-opt quant-translate quant-run quant-compare quant-npu-sim)
 foreach(tool ${QC_INSTALLED_TOOLS})
   set_property(TARGET ${tool} APPEND PROPERTY INSTALL_RPATH "${LLVM_LIBRARY_DIR}")
 endforeach()

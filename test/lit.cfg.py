@@ -39,5 +39,5 @@ llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.with_environment("PATH", config.quant_tools_dir, append_path=True)
 
 tool_dirs = [config.quant_tools_dir, config.llvm_tools_dir]
-tools = ["quant-opt", "quant-run", "quant-compare", "quant-translate"]
+tools = ["quant-opt", "quant-run", "quant-compare", "quant-translate", "quant-npu-sim"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
