@@ -66,12 +66,6 @@ bool splitIndexed(const char *arg, int &index, std::string &rest) {
   return !rest.empty();
 }
 
-uint32_t word(const std::vector<uint8_t> &b, size_t at) {
-  return static_cast<uint32_t>(b[at]) | static_cast<uint32_t>(b[at + 1]) << 8 |
-         static_cast<uint32_t>(b[at + 2]) << 16 |
-         static_cast<uint32_t>(b[at + 3]) << 24;
-}
-
 } // namespace
 
 int main(int argc, char **argv) {
@@ -119,17 +113,9 @@ int main(int argc, char **argv) {
     return fail("cannot read '" + programPath + "'");
   // The machine the blob was compiled for (readBlob checks it in full).
   NpuConfig config;
-  if (blob.size() >= 32) {
-    config.rows = word(blob, 8);
-    config.cols = word(blob, 12);
-    config.ispBytes = word(blob, 16);
-    config.wspBytes = word(blob, 20);
-    config.accEntries = word(blob, 24);
-  }
-  if (config.ispBytes > (1u << 20) || config.wspBytes > (1u << 20) ||
-      config.accEntries > (1u << 16))
-    return fail(programPath + ": not a program blob (configuration out of "
-                              "range)");
+  std::string problem;
+  if (!peekBlobConfig(blob.data(), blob.size(), config, problem))
+    return fail(programPath + ": " + problem);
   std::vector<HostBuffer> buffers(16);
   for (auto &[index, bytes] : data)
     buffers[index] = HostBuffer{bytes.data(), bytes.size()};

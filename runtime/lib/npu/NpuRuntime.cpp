@@ -6,6 +6,7 @@
 
 #include "qc/npu/npu_runtime.h"
 
+#include "qc/npu/Program.h"
 #include "qc/npu/Simulator.h"
 
 #include <algorithm>
@@ -25,35 +26,19 @@ int report(const std::string &message, char *error, size_t errorSize) {
   return 1;
 }
 
-uint32_t word(const uint8_t *b, size_t at) {
-  return static_cast<uint32_t>(b[at]) | static_cast<uint32_t>(b[at + 1]) << 8 |
-         static_cast<uint32_t>(b[at + 2]) << 16 |
-         static_cast<uint32_t>(b[at + 3]) << 24;
-}
-
 } // namespace
 
 extern "C" int qc_npu_run(const uint8_t *blob, size_t blobSize,
                           const qc_npu_buffer *buffers, int count,
-                          qc_npu_stats *stats, char *error,
-                          size_t errorSize) {
-  if (!blob || blobSize < 32)
-    return report("not an NPU program blob (too short)", error, errorSize);
+                          qc_npu_stats *stats, char *error, size_t errorSize) {
   if (count < 0 || count > 16 || (count > 0 && !buffers))
     return report("between 0 and 16 host buffers are allowed", error,
                   errorSize);
-  // The machine the blob records; readBlob (in runBlob) checks the rest.
+  // A simulator for the machine the blob records; runBlob checks the rest.
   NpuConfig config;
-  config.rows = word(blob, 8);
-  config.cols = word(blob, 12);
-  config.ispBytes = word(blob, 16);
-  config.wspBytes = word(blob, 20);
-  config.accEntries = word(blob, 24);
-  if (config.rows == 0 || config.rows > 64 || config.cols == 0 ||
-      config.cols > 63 || config.ispBytes > (1u << 20) ||
-      config.wspBytes > (1u << 20) || config.accEntries > (1u << 16))
-    return report("not an NPU program blob (configuration out of range)",
-                  error, errorSize);
+  std::string problem;
+  if (!peekBlobConfig(blob, blobSize, config, problem))
+    return report(problem, error, errorSize);
   std::vector<HostBuffer> hostBuffers(16);
   for (int i = 0; i < count; ++i)
     hostBuffers[i] = HostBuffer{buffers[i].data, buffers[i].size};

@@ -125,3 +125,29 @@ std::optional<Program> qc::npu::readBlob(const std::vector<uint8_t> &blob,
                                          std::string &error) {
   return readBlob(blob.data(), blob.size(), expected, error);
 }
+
+bool qc::npu::peekBlobConfig(const uint8_t *data, size_t size,
+                             NpuConfig &config, std::string &error) {
+  if (!data || size < 32) {
+    error = "not an NPU program blob (too short)";
+    return false;
+  }
+  auto word = [&](size_t at) {
+    return static_cast<uint32_t>(data[at]) |
+           static_cast<uint32_t>(data[at + 1]) << 8 |
+           static_cast<uint32_t>(data[at + 2]) << 16 |
+           static_cast<uint32_t>(data[at + 3]) << 24;
+  };
+  config.rows = word(8);
+  config.cols = word(12);
+  config.ispBytes = word(16);
+  config.wspBytes = word(20);
+  config.accEntries = word(24);
+  if (config.rows == 0 || config.rows > 64 || config.cols == 0 ||
+      config.cols > 63 || config.ispBytes > (1u << 20) ||
+      config.wspBytes > (1u << 20) || config.accEntries > (1u << 16)) {
+    error = "not an NPU program blob (configuration out of range)";
+    return false;
+  }
+  return true;
+}

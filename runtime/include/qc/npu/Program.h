@@ -31,6 +31,13 @@ struct Program {
 /// CRC-32 (IEEE 802.3, reflected, polynomial 0xEDB88320).
 uint32_t crc32(const uint8_t *data, size_t size);
 
+/// The machine configuration a blob records (section 5), checked only to be
+/// within what the address fields can reach, so that a simulator can be
+/// built for it before readBlob checks the rest. False (with `error`) for
+/// a blob too short to hold one.
+bool peekBlobConfig(const uint8_t *data, size_t size, NpuConfig &config,
+                    std::string &error);
+
 /// The blob of `instrs` (encoded as they are; validate them first).
 std::vector<uint8_t> writeBlob(const NpuConfig &config,
                                const std::vector<Instr> &instrs);
