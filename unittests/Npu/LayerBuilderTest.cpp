@@ -185,7 +185,8 @@ TEST(NpuLayerBuilder, RandomConvsMatchReference) {
 TEST(NpuLayerBuilder, GroupsAndBandsWithSmallMemories) {
   // A small ACC and ISP force several bands per group and one slot.
   std::mt19937_64 rng(13);
-  for (int trial = 0; trial < 30; ++trial) {
+  int multiBand = 0, multiGroup = 0, rejected = 0;
+  for (int trial = 0; trial < 40; ++trial) {
     NpuConfig config;
     config.cols = static_cast<uint32_t>(rand(rng, 1, 16));
     config.accEntries = static_cast<uint32_t>(rand(rng, 64, 2048));
@@ -200,9 +201,35 @@ TEST(NpuLayerBuilder, GroupsAndBandsWithSmallMemories) {
     BuiltProgram b = buildConv2d(l, config);
     if (!b.ok()) {
       EXPECT_NE(b.error.find("does not fit"), std::string::npos) << b.error;
+      ++rejected;
       continue;
     }
+    multiBand += b.bands > 1;
+    multiGroup += b.groups > 1;
     checkLayer(l, rng, config);
+  }
+  EXPECT_GE(multiBand, 10);
+  EXPECT_GE(multiGroup, 10);
+  EXPECT_LE(rejected, 10);
+}
+
+TEST(NpuLayerBuilder, EveryWayOfLoadingThePaddedInput) {
+  std::mt19937_64 rng(17);
+  // {H, W, top, bottom, left, right}: rows dense (no left/right padding),
+  // middle rows loaded whole then borders filled, and the fallback (H < 3
+  // or W < a padding).
+  const int cases[][6] = {{5, 4, 2, 1, 0, 0}, {1, 3, 0, 0, 0, 0},
+                          {6, 5, 1, 2, 2, 1}, {3, 2, 0, 0, 2, 2},
+                          {2, 6, 1, 1, 1, 1}, {7, 1, 1, 1, 2, 0},
+                          {9, 3, 0, 2, 1, 2}};
+  for (const auto &c : cases) {
+    ConvLayer l = randomLayer(rng, c[0], c[1], rand(rng, 1, 20),
+                              rand(rng, 1, 20), 3, 3);
+    l.padTop = c[2], l.padBottom = c[3], l.padLeft = c[4], l.padRight = c[5];
+    if (l.H + l.padTop + l.padBottom < 3 || l.W + l.padLeft + l.padRight < 3)
+      l.KH = l.KW = 1, l.weights.resize(size_t(l.Cout) * l.Cin);
+    SCOPED_TRACE(describe(l));
+    checkLayer(l, rng);
   }
 }
 

@@ -93,7 +93,6 @@ BuiltProgram qc::npu::buildConv2d(const ConvLayer &l, const NpuConfig &config) {
   const int C = static_cast<int>(config.cols);
   const int nMax = std::min(C, l.Cout);
   const int groups = (l.Cout + C - 1) / C;
-  const bool padded = l.padTop + l.padBottom + l.padLeft + l.padRight > 0;
 
   // ISP: the padded input, then the output slots.
   const uint64_t ispLimit = std::min<uint64_t>(config.ispBytes, kSpAddrLimit);
@@ -181,28 +180,62 @@ BuiltProgram qc::npu::buildConv2d(const ConvLayer &l, const NpuConfig &config) {
   }
 
   std::vector<Instr> &p = out.instrs;
-  // The input: zero-point border, then the rows into the interior.
-  if (padded)
-    for (uint64_t done = 0; done < inArea;) {
-      uint32_t n = static_cast<uint32_t>(std::min<uint64_t>(inArea - done, kMaxFill));
-      p.push_back(fill(0, static_cast<uint32_t>(done), n,
-                       static_cast<uint8_t>(l.inZp)));
+  // The input. Three ways, cheapest first:
+  //  - no left/right padding: the rows are dense at the padded pitch, so
+  //    LOADs of up to 4095 rows, and FILLs of the top and bottom borders;
+  //  - H >= 3, W >= padLeft, padRight and a padded row within 65535 bytes:
+  //    rows 1 .. H-2 LOADed whole at the padded pitch (each carrying bytes
+  //    of its neighbours where the borders go), rows 0 and H-1 into the
+  //    interior, then FILLs of the top and bottom borders and of the
+  //    left/right borders (those of rows r and r + 1 are contiguous). The LD
+  //    queue runs in order, so the FILLs come after the LOADs;
+  //  - otherwise a FILL of the whole area, then one LOAD per row.
+  const uint32_t inRow = static_cast<uint32_t>(uint64_t(l.W) * l.Cin);
+  const uint8_t zp = static_cast<uint8_t>(l.inZp);
+  auto fillRange = [&](uint64_t from, uint64_t bytes) {
+    for (uint64_t done = 0; done < bytes;) {
+      uint32_t n = static_cast<uint32_t>(std::min<uint64_t>(bytes - done, kMaxFill));
+      p.push_back(fill(0, static_cast<uint32_t>(from + done), n, zp));
       done += n;
     }
-  const uint32_t inRow = static_cast<uint32_t>(uint64_t(l.W) * l.Cin);
+  };
+  auto loadInterior = [&](int y) {
+    p.push_back(load(0, 1,
+                     static_cast<uint32_t>((l.padTop + y) * rowPitch +
+                                           uint64_t(l.padLeft) * l.Cin),
+                     y * inRow, 1, inRow, 0));
+  };
+  const uint64_t topBytes = uint64_t(l.padTop) * rowPitch,
+                 bottomFrom = (uint64_t(l.padTop) + l.H) * rowPitch;
+  const uint64_t leftBytes = uint64_t(l.padLeft) * l.Cin,
+                 rightBytes = uint64_t(l.padRight) * l.Cin;
   if (l.padLeft == 0 && l.padRight == 0) {
-    // Rows are dense at the padded pitch: LOADs of up to 4095 rows.
     for (int y = 0; y < l.H; y += kMaxRows) {
       uint32_t rows = std::min<uint32_t>(kMaxRows, l.H - y);
       p.push_back(load(0, 1, (l.padTop + y) * inRow, y * inRow, rows, inRow,
                        inRow));
     }
+    fillRange(0, topBytes);
+    fillRange(bottomFrom, inArea - bottomFrom);
+  } else if (l.H >= 3 && l.W >= l.padLeft && l.W >= l.padRight &&
+             rowPitch <= kMaxRowBytes) {
+    loadInterior(0);
+    for (int y = 1; y < l.H - 1; y += kMaxRows) {
+      uint32_t rows = std::min<uint32_t>(kMaxRows, l.H - 1 - y);
+      p.push_back(load(0, 1, static_cast<uint32_t>((l.padTop + y) * rowPitch),
+                       static_cast<uint32_t>(y * inRow - leftBytes), rows,
+                       static_cast<uint32_t>(rowPitch), inRow));
+    }
+    loadInterior(l.H - 1);
+    fillRange(0, topBytes + leftBytes);
+    for (int y = 0; y + 1 < l.H; ++y)
+      fillRange((l.padTop + y) * rowPitch + leftBytes + inRow,
+                rightBytes + leftBytes);
+    fillRange(bottomFrom - rightBytes, inArea - bottomFrom + rightBytes);
   } else {
+    fillRange(0, inArea);
     for (int y = 0; y < l.H; ++y)
-      p.push_back(load(0, 1,
-                       static_cast<uint32_t>((l.padTop + y) * rowPitch +
-                                            uint64_t(l.padLeft) * l.Cin),
-                      y * inRow, 1, inRow, 0));
+      loadInterior(y);
   }
   // Registers.
   p.push_back(setreg(1, MM_IN_ZP, l.inZp));
