@@ -308,6 +308,9 @@ TEST(NpuLayerBuilder, LayersThatDoNotFitAreRejected) {
   l.inZp = 200; // no byte of the input type
   EXPECT_NE(buildConv2d(l).error.find("zero point"), std::string::npos);
   l = randomLayer(rng, 4, 4, 4, 4, 3, 3);
+  l.wZp = 1 << 20; // sums beyond int32
+  EXPECT_NE(buildConv2d(l).error.find("int32"), std::string::npos);
+  l = randomLayer(rng, 4, 4, 4, 4, 3, 3);
   l.Cin = 0;
   EXPECT_FALSE(buildConv2d(l).ok());
 }

@@ -10,6 +10,7 @@
 #include "qc/npu/InstrBuilders.h"
 
 #include <algorithm>
+#include <cstdlib>
 
 using namespace qc::npu;
 
@@ -67,6 +68,17 @@ std::string checkLayer(const ConvLayer &l, const NpuConfig &config) {
   int32_t zpByte = l.inSigned ? int32_t(int8_t(l.inZp)) : int32_t(uint8_t(l.inZp));
   if (padded && l.inZp != zpByte)
     return "a padded layer's input zero point must be a value of the input type";
+  // The partial sums must stay within int32 (MATMUL saturates; the
+  // reference does not): bound |x - inZp| * |w - wZp| * KH * KW * Cin.
+  int64_t xLo = l.inSigned ? -128 : 0, xMax = std::max<int64_t>(
+                                          std::abs(xLo - l.inZp),
+                                          std::abs(xLo + 255 - l.inZp));
+  int64_t wMax = std::max<int64_t>(std::abs(-128 - int64_t(l.wZp)),
+                                   std::abs(127 - int64_t(l.wZp)));
+  if (double(xMax) * double(wMax) * l.KH * l.KW * l.Cin > 2147483647.0)
+    return "the partial sums may leave int32 (|x - zp| <= " +
+           std::to_string(xMax) + ", |w - wZp| <= " + std::to_string(wMax) +
+           ", " + std::to_string(int64_t(l.KH) * l.KW * l.Cin) + " terms)";
   if (config.cols < 1 || config.cols > 63)
     return "the configuration's C must be 1..63";
   if (l.Cin > int(kMaxRows))
