@@ -108,9 +108,9 @@ RunResult checkLayer(const ConvLayer &l, std::mt19937_64 &rng,
   attrs.padLeft = l.padLeft, attrs.padRight = l.padRight;
   rt::Tensor want;
   std::string error;
-  bool refOk = rt::q::conv2d(x, l.inZp, wt, {l.wZp},
-                             l.bias.empty() ? nullptr : &bias, attrs, l.stage,
-                             want, error);
+  bool refOk =
+      rt::q::conv2d(x, l.inZp, wt, {l.wZp}, l.bias.empty() ? nullptr : &bias,
+                    attrs, l.stage, want, error);
   EXPECT_TRUE(refOk) << error;
   if (!refOk)
     return r;
@@ -174,7 +174,8 @@ TEST(NpuLayerBuilder, RandomConvsMatchReference) {
     l.strideW = rand(rng, 1, 2);
     l.padTop = rand(rng, 0, 2), l.padBottom = rand(rng, 0, 2);
     l.padLeft = rand(rng, 0, 2), l.padRight = rand(rng, 0, 2);
-    if (l.H + l.padTop + l.padBottom < l.KH || l.W + l.padLeft + l.padRight < l.KW)
+    if (l.H + l.padTop + l.padBottom < l.KH ||
+        l.W + l.padLeft + l.padRight < l.KW)
       continue;
     ++run;
     SCOPED_TRACE(describe(l));
@@ -223,8 +224,8 @@ TEST(NpuLayerBuilder, EveryWayOfLoadingThePaddedInput) {
                           {2, 6, 1, 1, 1, 1}, {7, 1, 1, 1, 2, 0},
                           {9, 3, 0, 2, 1, 2}};
   for (const auto &c : cases) {
-    ConvLayer l = randomLayer(rng, c[0], c[1], rand(rng, 1, 20),
-                              rand(rng, 1, 20), 3, 3);
+    ConvLayer l =
+        randomLayer(rng, c[0], c[1], rand(rng, 1, 20), rand(rng, 1, 20), 3, 3);
     l.padTop = c[2], l.padBottom = c[3], l.padLeft = c[4], l.padRight = c[5];
     if (l.H + l.padTop + l.padBottom < 3 || l.W + l.padLeft + l.padRight < 3)
       l.KH = l.KW = 1, l.weights.resize(size_t(l.Cout) * l.Cin);
@@ -276,8 +277,9 @@ TEST(NpuLayerBuilder, LayersThatDoNotFitAreRejected) {
   big.padTop = big.padBottom = big.padLeft = big.padRight = 1;
   BuiltProgram b = buildConv2d(big);
   EXPECT_FALSE(b.ok());
-  EXPECT_NE(b.error.find("the padded input (652864 bytes) does not fit the ISP"),
-            std::string::npos)
+  EXPECT_NE(
+      b.error.find("the padded input (652864 bytes) does not fit the ISP"),
+      std::string::npos)
       << b.error;
   EXPECT_TRUE(b.instrs.empty());
 

@@ -17,7 +17,7 @@ using namespace qc::npu;
 namespace {
 
 constexpr int kSemMm = 0, kSemRq = 1, kSemFree = 2, kSemWLoaded = 4,
-                  kSemWFree = 6;
+              kSemWFree = 6;
 constexpr uint64_t kSpAddrLimit = 1u << 18; ///< MATMUL/REQUANT ISP, WSP fields
 constexpr uint64_t kAccLimit = 1u << 14;    ///< ACC entry fields
 constexpr uint32_t kMaxRows = 4095, kMaxRowBytes = 65535;
@@ -30,7 +30,8 @@ uint64_t align4(uint64_t v) { return (v + 3) & ~uint64_t(3); }
 size_t loadContiguous(std::vector<Instr> &p, uint32_t dst, uint32_t src,
                       uint64_t bytes) {
   for (uint64_t done = 0; done < bytes;) {
-    uint32_t n = static_cast<uint32_t>(std::min<uint64_t>(bytes - done, kMaxRowBytes));
+    uint32_t n =
+        static_cast<uint32_t>(std::min<uint64_t>(bytes - done, kMaxRowBytes));
     p.push_back(load(1, 0, dst + done, src + done, 1, n, 0));
     done += n;
   }
@@ -46,12 +47,13 @@ std::string checkLayer(const ConvLayer &l, const NpuConfig &config) {
     return "dilations other than 1 are not supported";
   if (l.padTop < 0 || l.padBottom < 0 || l.padLeft < 0 || l.padRight < 0)
     return "paddings must not be negative";
-  if (l.H + l.padTop + l.padBottom < l.KH || l.W + l.padLeft + l.padRight < l.KW)
+  if (l.H + l.padTop + l.padBottom < l.KH ||
+      l.W + l.padLeft + l.padRight < l.KW)
     return "the kernel is larger than the padded input";
   if (l.weights.size() != size_t(l.Cout) * l.KH * l.KW * l.Cin)
     return "weights must hold Cout * KH * KW * Cin = " +
-           std::to_string(size_t(l.Cout) * l.KH * l.KW * l.Cin) + " values, not " +
-           std::to_string(l.weights.size());
+           std::to_string(size_t(l.Cout) * l.KH * l.KW * l.Cin) +
+           " values, not " + std::to_string(l.weights.size());
   if (!l.bias.empty() && l.bias.size() != size_t(l.Cout))
     return "bias must be empty or hold Cout values";
   size_t nm = l.stage.multipliers.size();
@@ -65,14 +67,16 @@ std::string checkLayer(const ConvLayer &l, const NpuConfig &config) {
     return "the output clamp must lie inside the output type's range";
   // The zero-point border is FILLed with bytes: the zero point must be one.
   bool padded = l.padTop + l.padBottom + l.padLeft + l.padRight > 0;
-  int32_t zpByte = l.inSigned ? int32_t(int8_t(l.inZp)) : int32_t(uint8_t(l.inZp));
+  int32_t zpByte =
+      l.inSigned ? int32_t(int8_t(l.inZp)) : int32_t(uint8_t(l.inZp));
   if (padded && l.inZp != zpByte)
-    return "a padded layer's input zero point must be a value of the input type";
+    return "a padded layer's input zero point must be a value of the input "
+           "type";
   // The partial sums must stay within int32 (MATMUL saturates; the
   // reference does not): bound |x - inZp| * |w - wZp| * KH * KW * Cin.
-  int64_t xLo = l.inSigned ? -128 : 0, xMax = std::max<int64_t>(
-                                          std::abs(xLo - l.inZp),
-                                          std::abs(xLo + 255 - l.inZp));
+  int64_t xLo = l.inSigned ? -128 : 0,
+          xMax = std::max<int64_t>(std::abs(xLo - l.inZp),
+                                   std::abs(xLo + 255 - l.inZp));
   int64_t wMax = std::max<int64_t>(std::abs(-128 - int64_t(l.wZp)),
                                    std::abs(127 - int64_t(l.wZp)));
   if (double(xMax) * double(wMax) * l.KH * l.KW * l.Cin > 2147483647.0)
@@ -146,7 +150,8 @@ BuiltProgram qc::npu::buildConv2d(const ConvLayer &l, const NpuConfig &config) {
   if (bandRows == 0) {
     if (accLimit < perRow) {
       out.error = "one output row of a channel group (" +
-                  std::to_string(perRow) + " accumulators) does not fit the ACC (" +
+                  std::to_string(perRow) +
+                  " accumulators) does not fit the ACC (" +
                   std::to_string(accLimit) + " entries)";
     } else {
       out.error = "the padded input (" + std::to_string(inArea) +
@@ -181,7 +186,8 @@ BuiltProgram qc::npu::buildConv2d(const ConvLayer &l, const NpuConfig &config) {
       for (int t = 0; t < taps; ++t)
         for (int ci = 0; ci < l.Cin; ++ci)
           out.constants[base + (uint64_t(t) * l.Cin + ci) * N + n] =
-              static_cast<uint8_t>(l.weights[(uint64_t(o) * taps + t) * l.Cin + ci]);
+              static_cast<uint8_t>(
+                  l.weights[(uint64_t(o) * taps + t) * l.Cin + ci]);
       uint64_t table = base + align4(uint64_t(taps) * l.Cin * N) + 12 * n;
       const rt::Multiplier &m =
           l.stage.multipliers[l.stage.multipliers.size() == 1 ? 0 : o];
@@ -206,7 +212,8 @@ BuiltProgram qc::npu::buildConv2d(const ConvLayer &l, const NpuConfig &config) {
   const uint8_t zp = static_cast<uint8_t>(l.inZp);
   auto fillRange = [&](uint64_t from, uint64_t bytes) {
     for (uint64_t done = 0; done < bytes;) {
-      uint32_t n = static_cast<uint32_t>(std::min<uint64_t>(bytes - done, kMaxFill));
+      uint32_t n =
+          static_cast<uint32_t>(std::min<uint64_t>(bytes - done, kMaxFill));
       p.push_back(fill(0, static_cast<uint32_t>(from + done), n, zp));
       done += n;
     }
@@ -224,8 +231,8 @@ BuiltProgram qc::npu::buildConv2d(const ConvLayer &l, const NpuConfig &config) {
   if (l.padLeft == 0 && l.padRight == 0) {
     for (int y = 0; y < l.H; y += kMaxRows) {
       uint32_t rows = std::min<uint32_t>(kMaxRows, l.H - y);
-      p.push_back(load(0, 1, (l.padTop + y) * inRow, y * inRow, rows, inRow,
-                       inRow));
+      p.push_back(
+          load(0, 1, (l.padTop + y) * inRow, y * inRow, rows, inRow, inRow));
     }
     fillRange(0, topBytes);
     fillRange(bottomFrom, inArea - bottomFrom);
@@ -266,9 +273,8 @@ BuiltProgram qc::npu::buildConv2d(const ConvLayer &l, const NpuConfig &config) {
         static_cast<uint32_t>(wBase + align4(uint64_t(taps) * l.Cin * N));
     uint64_t groupBytes = align4(uint64_t(taps) * l.Cin * N) + 12 * uint64_t(N);
     size_t firstLoad = p.size();
-    size_t lastLoad = loadContiguous(p, wBase,
-                                     static_cast<uint32_t>(groupOffset[g]),
-                                     groupBytes);
+    size_t lastLoad = loadContiguous(
+        p, wBase, static_cast<uint32_t>(groupOffset[g]), groupBytes);
     if (g >= wSlots)
       p[firstLoad].wait0 = sem(kSemWFree + ws);
     p[lastLoad].signal = sem(kSemWLoaded + ws);
@@ -285,15 +291,16 @@ BuiltProgram qc::npu::buildConv2d(const ConvLayer &l, const NpuConfig &config) {
         int kh = t / l.KW, kw = t % l.KW;
         for (int r = 0; r < rows; ++r) {
           int oy = oy0 + r;
-          uint32_t in = static_cast<uint32_t>(
-              (uint64_t(oy) * l.strideH + kh) * rowPitch + uint64_t(kw) * l.Cin);
-          p.push_back(matmul(in, static_cast<uint32_t>(l.strideW * l.Cin),
-                             static_cast<uint32_t>(OW),
-                             static_cast<uint32_t>(l.Cin),
-                             static_cast<uint32_t>(wBase + uint64_t(t) * l.Cin * N),
-                             static_cast<uint32_t>(N),
-                             static_cast<uint32_t>(accBase + uint64_t(r) * OW * N),
-                             t > 0, l.inSigned, true));
+          uint32_t in =
+              static_cast<uint32_t>((uint64_t(oy) * l.strideH + kh) * rowPitch +
+                                    uint64_t(kw) * l.Cin);
+          p.push_back(
+              matmul(in, static_cast<uint32_t>(l.strideW * l.Cin),
+                     static_cast<uint32_t>(OW), static_cast<uint32_t>(l.Cin),
+                     static_cast<uint32_t>(wBase + uint64_t(t) * l.Cin * N),
+                     static_cast<uint32_t>(N),
+                     static_cast<uint32_t>(accBase + uint64_t(r) * OW * N),
+                     t > 0, l.inSigned, true));
           out.macs += uint64_t(OW) * l.Cin * N;
         }
       }
@@ -303,11 +310,11 @@ BuiltProgram qc::npu::buildConv2d(const ConvLayer &l, const NpuConfig &config) {
         p[firstMm].wait1 = sem(kSemFree + s);
       p.back().signal = sem(kSemMm);
 
-      p.push_back(withSems(requant(accBase, static_cast<uint32_t>(rows * OW),
-                                   static_cast<uint32_t>(N), outAddr,
-                                   static_cast<uint32_t>(N), tableAddr,
-                                   l.outSigned),
-                           kSemMm, kSemRq));
+      p.push_back(
+          withSems(requant(accBase, static_cast<uint32_t>(rows * OW),
+                           static_cast<uint32_t>(N), outAddr,
+                           static_cast<uint32_t>(N), tableAddr, l.outSigned),
+                   kSemMm, kSemRq));
       if (b == bands - 1 && g + wSlots < groups) {
         // The group's WSP slot is free once this REQUANT is done (its
         // MATMULs completed before it started); PP runs in order.

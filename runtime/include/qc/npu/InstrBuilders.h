@@ -54,8 +54,9 @@ inline Instr fill(uint32_t space, uint32_t dst, uint32_t bytes, uint8_t value) {
 }
 
 inline Instr matmul(uint32_t in, uint32_t inStride, uint32_t M, uint32_t K,
-                    uint32_t w, uint32_t N, uint32_t acc, bool accumulate = false,
-                    bool inSigned = true, bool wSigned = true) {
+                    uint32_t w, uint32_t N, uint32_t acc,
+                    bool accumulate = false, bool inSigned = true,
+                    bool wSigned = true) {
   Instr i;
   i.op = Opcode::Matmul;
   i.in = in;

@@ -1,4 +1,5 @@
-//===- LayerBuilder.h - QNPU-1 programs for one quantized layer --*- C++ -*-===//
+//===- LayerBuilder.h - QNPU-1 programs for one quantized layer --*- C++
+//-*-===//
 //
 // Part of the quant project.
 //
