@@ -1,5 +1,4 @@
-//===- LayerBuilder.h - QNPU-1 programs for one quantized layer --*- C++
-//-*-===//
+//===- LayerBuilder.h - QNPU-1 programs of one layer ------------*- C++ -*-===//
 //
 // Part of the quant project.
 //
