@@ -387,16 +387,7 @@ void checkPool(std::mt19937_64 &rng, bool isAvg, rt::Rounding rounding) {
   pool.Cp = rand(rng, 1, 20);
   pool.in = 0;
   pool.out = 4096;
-  rt::PoolAttrs attrs;
-  attrs.kernelH = pool.KH;
-  attrs.kernelW = pool.KW;
-  attrs.strideH = pool.SH;
-  attrs.strideW = pool.SW;
-  attrs.padTop = pool.padTop;
-  attrs.padBottom = pool.padBottom;
-  attrs.padLeft = pool.padLeft;
-  attrs.padRight = pool.padRight;
-  attrs.countIncludePad = pool.countPad;
+  rt::PoolAttrs attrs = poolAttrsOf(pool);
   bool s = pool.isSigned;
   rt::OutputStage stage;
   stage.multipliers = {{rand(rng, 1 << 30, INT32_MAX), rand(rng, -1, 1)}};

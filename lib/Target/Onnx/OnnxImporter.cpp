@@ -201,13 +201,9 @@ Value Importer::permute(Value v, ArrayRef<int64_t> perm, Location loc) {
     shape.push_back(type.getDimSize(p));
   Type elem = type.getElementType();
   // A per-axis quantized value's channels move with the data.
-  if (auto q = qnt::getUniformElementType(type); q && q.isPerAxis())
-    for (size_t i = 0; i < perm.size(); ++i)
-      if (perm[i] == q.getAxis())
-        elem = qnt::UniformType::get(
-            q.getStorageType(), q.getStorageMin(), q.getStorageMax(),
-            q.getExpressedType(), static_cast<int32_t>(i), 0,
-            q.getScales().asArrayRef(), q.getZeroPoints().asArrayRef());
+  if (auto q = qnt::getUniformElementType(type))
+    if (qnt::UniformType moved = q.permuted(perm))
+      elem = moved;
   return qnt::TransposeOp::create(b, loc, RankedTensorType::get(shape, elem), v,
                                   b.getDenseI64ArrayAttr(perm));
 }
@@ -233,10 +229,7 @@ FailureOr<Value> Importer::weights(const ConstantData &w,
     ints[i] = w.ints[src[i]];
   qnt::UniformType type = uniformOf(spec, shape.size(), false);
   if (spec.axis >= 0)
-    type = qnt::UniformType::get(
-        type.getStorageType(), type.getStorageMin(), type.getStorageMax(),
-        type.getExpressedType(), static_cast<int32_t>(axis), 0,
-        type.getScales().asArrayRef(), type.getZeroPoints().asArrayRef());
+    type = type.withAxis(static_cast<int32_t>(axis));
   Value q = qnt::createQuantizedConstant(b, loc, shape, type, ints, hint);
   return qnt::DequantizeOp::create(b, loc, f32(shape), q).getResult();
 }

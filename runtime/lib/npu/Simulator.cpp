@@ -296,7 +296,7 @@ std::string Simulator::add(const Instr &i, const State &state) {
   return "";
 }
 
-std::string Simulator::pool(const Instr &i, const State &state) {
+qc::rt::PoolAttrs qc::npu::poolAttrsOf(const Instr &i) {
   rt::PoolAttrs attrs;
   attrs.kernelH = i.KH;
   attrs.kernelW = i.KW;
@@ -307,6 +307,11 @@ std::string Simulator::pool(const Instr &i, const State &state) {
   attrs.padLeft = i.padLeft;
   attrs.padRight = i.padRight;
   attrs.countIncludePad = i.countPad;
+  return attrs;
+}
+
+std::string Simulator::pool(const Instr &i, const State &state) {
+  rt::PoolAttrs attrs = poolAttrsOf(i);
   rt::OutputStage stage =
       stageOf(state.pp, state.pp[PP_POOL_M0], state.pp[PP_POOL_SHIFT]);
   rt::Tensor in = tensorOf(&isp_[i.in], {1, i.H, i.W, i.Cp}, i.isSigned);

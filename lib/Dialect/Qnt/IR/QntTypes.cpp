@@ -139,6 +139,23 @@ UniformType::withScalesAndZeroPoints(ArrayRef<double> scales,
              getExpressedType(), getAxis(), getGroupSize(), scales, zps);
 }
 
+UniformType UniformType::withAxis(int32_t axis) const {
+  return get(getStorageType(), getStorageMin(), getStorageMax(),
+             getExpressedType(), axis, getGroupSize(),
+             getScales().asArrayRef(), getZeroPoints().asArrayRef());
+}
+
+UniformType UniformType::permuted(ArrayRef<int64_t> perm) const {
+  if (isPerTensor())
+    return *this;
+  if (!isPerAxis())
+    return nullptr;
+  for (size_t i = 0; i < perm.size(); ++i)
+    if (perm[i] == getAxis())
+      return withAxis(static_cast<int32_t>(i));
+  return nullptr;
+}
+
 UniformType qc::qnt::getUniformElementType(Type type) {
   if (auto shaped = dyn_cast<ShapedType>(type))
     type = shaped.getElementType();

@@ -79,20 +79,8 @@ Operation *cloneRetyped(PatternRewriter &rewriter, Operation *op,
 /// The element type a value-moving op gives its quantized result, or null
 /// when the parameters cannot simply carry over.
 UniformType movedElementType(Operation *op, UniformType in) {
-  if (auto transpose = dyn_cast<TransposeOp>(op)) {
-    if (in.isPerTensor())
-      return in;
-    if (!in.isPerAxis())
-      return nullptr;
-    ArrayRef<int64_t> perm = transpose.getPermutation();
-    for (size_t i = 0; i < perm.size(); ++i)
-      if (perm[i] == in.getAxis())
-        return UniformType::get(
-            in.getStorageType(), in.getStorageMin(), in.getStorageMax(),
-            in.getExpressedType(), static_cast<int32_t>(i), 0,
-            in.getScales().asArrayRef(), in.getZeroPoints().asArrayRef());
-    return nullptr;
-  }
+  if (auto transpose = dyn_cast<TransposeOp>(op))
+    return in.permuted(transpose.getPermutation());
   if (isa<MaxPool2DOp, ReluOp>(op))
     return in.isPerTensor() || in.isPerAxis() ? in : nullptr;
   if (auto pad = dyn_cast<PadOp>(op)) {

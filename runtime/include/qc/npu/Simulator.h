@@ -19,6 +19,7 @@
 #include "qc/npu/Isa.h"
 #include "qc/npu/NpuConfig.h"
 #include "qc/npu/Program.h"
+#include "qc/runtime/KernelAttrs.h"
 
 #include <array>
 #include <cstddef>
@@ -50,6 +51,9 @@ struct RunResult {
   uint64_t dmaBytesIn = 0, dmaBytesOut = 0; ///< LOAD and STORE bytes
   double utilisation = 0; ///< macs / (cycles * R * C)
 };
+
+/// The window of a POOL instruction in the runtime kernels' terms.
+rt::PoolAttrs poolAttrsOf(const Instr &pool);
 
 namespace detail {
 struct Queues; // the run loop's state (Simulator.cpp)

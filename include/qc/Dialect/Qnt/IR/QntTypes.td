@@ -105,6 +105,13 @@ def Qnt_UniformType : Qnt_Type<"Uniform", "uniform"> {
     /// The same type with other parameters (used by per-tensor rewrites).
     UniformType withScalesAndZeroPoints(::llvm::ArrayRef<double> scales,
                                         ::llvm::ArrayRef<int64_t> zps) const;
+    /// The same per-axis parameters along another axis.
+    UniformType withAxis(int32_t axis) const;
+    /// The type of a tensor transposed by `perm` (result dimension i is
+    /// input dimension perm[i]): a per-axis type's axis moves with its
+    /// channels; per-tensor types are unchanged; per-group types and an
+    /// axis missing from `perm` give null.
+    UniformType permuted(::llvm::ArrayRef<int64_t> perm) const;
   }];
 }
 
